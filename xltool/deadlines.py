@@ -1,0 +1,166 @@
+"""The deadline grammar of 政务公开 task tables (SPEC §1): text → Deadline.
+
+General-purpose Chinese time parsers misread these table phrases (6月底前/全年 is two
+milestones, not a span in late June; 工作日 are official working days), so this module
+parses the tables' own small grammar.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from dateutil.relativedelta import relativedelta
+
+from .textnorm import cell_text, cn_numerals_to_digits, squash
+from .workdays import add_workdays
+
+KINDS = ("date", "ongoing", "relative", "none", "unknown")
+
+
+@dataclass(frozen=True)
+class Deadline:
+    text: str
+    kind: str
+    due: dt.date | None = None
+    milestones: tuple[dt.date, ...] = field(default_factory=tuple)
+    note: str | None = None
+
+    def to_json(self) -> dict:
+        out = {
+            "text": self.text,
+            "kind": self.kind,
+            "due": self.due.isoformat() if self.due else None,
+            "milestones": [d.isoformat() for d in self.milestones],
+        }
+        if self.note:
+            out["note"] = self.note
+        return out
+
+
+_ONGOING = ("持续推进", "长期坚持", "常态化", "长期", "持续", "常年", "长效")
+_RECURRING = re.compile(r"^(每|按)(年|半年|季度?|月|周|旬)|^定期")
+_SPLIT = re.compile(r"[/／、;；,，]|及|和")
+_DATE_SEP = re.compile(r"^(\d{4})[-./](\d{1,2})[-./](\d{1,2})(?:日?前?)$")
+_YMD = re.compile(
+    r"^(?:(?P<y>\d{4})年)?(?:(?P<m>\d{1,2})月(?:份)?)?(?:(?P<d>\d{1,2})[日号])?"
+    r"(?P<part>底|末|中旬|上旬|下旬|中|内)?(?P<before>之前|以前|前|止)?$"
+)
+_HALF = re.compile(r"^(?:(?P<y>\d{4})年)?(?P<h>上半年|下半年|年中|年底|年末|年内|全年)(?:之前|以前|前|止)?$")
+_QUARTER = re.compile(r"^(?:(?P<y>\d{4})年)?第?(?P<q>[1-4])季度?(?:末|底)?(?:之前|以前|前|止)?$")
+_RELATIVE = re.compile(
+    r"^(?P<anchor>.*?)(?P<n>\d+)(?P<unit>个月|月|个工作日|工作日|日|天|个星期|周)(?:内|以内|之内)$"
+)
+_FILLER = re.compile(r"(完成|办结|到位|为止)$")
+
+
+def _last_day(y: int, m: int) -> dt.date:
+    return dt.date(y, m, calendar.monthrange(y, m)[1])
+
+
+def _normalise(text: str) -> str:
+    t = squash(text)
+    t = cn_numerals_to_digits(t)
+    t = t.rstrip("。.")
+    t = re.sub(r"^(于|在|截至|截止)", "", t)
+    t = _FILLER.sub("", t)
+    t = re.sub(r"(\d{4})年年(底|末|内)", r"\1年\2", t)
+    return t
+
+
+def _one_date(p: str, year: int | None) -> dt.date | None | bool:
+    """A single dated form; None if the form needs a year we do not have;
+    False if the text is not a dated form at all."""
+    m = _DATE_SEP.match(p)
+    if m:
+        try:
+            return dt.date(int(m[1]), int(m[2]), int(m[3]))
+        except ValueError:
+            return False
+    m = _HALF.match(p)
+    if m:
+        y = int(m["y"]) if m["y"] else year
+        if y is None:
+            return None
+        return dt.date(y, 6, 30) if m["h"] in ("上半年", "年中") else dt.date(y, 12, 31)
+    m = _QUARTER.match(p)
+    if m:
+        y = int(m["y"]) if m["y"] else year
+        if y is None:
+            return None
+        return _last_day(y, int(m["q"]) * 3)
+    m = _YMD.match(p)
+    if m and (m["y"] or m["m"]):
+        y = int(m["y"]) if m["y"] else year
+        if y is None:
+            return None
+        mo = int(m["m"]) if m["m"] else None
+        part, before = m["part"], m["before"]
+        try:
+            if mo is None:  # 2018年底前 / 2018年前? / 2018年内
+                if m["d"]:
+                    return False
+                if before and not part:  # "2018年前" means before the year starts
+                    return dt.date(y - 1, 12, 31)
+                return dt.date(y, 12, 31)
+            if not 1 <= mo <= 12:
+                return False
+            if m["d"]:
+                if part:
+                    return False
+                return dt.date(y, mo, int(m["d"]))
+            if part in ("上旬",):
+                return dt.date(y, mo, 10)
+            if part in ("中旬", "中"):
+                return dt.date(y, mo, 20)
+            if part is None and before:  # 9月前: before September starts
+                return _last_day(y - 1, 12) if mo == 1 else _last_day(y, mo - 1)
+            return _last_day(y, mo)
+        except ValueError:
+            return False
+    return False
+
+
+def parse_deadline(value, year: int | None = None, issued: dt.date | None = None) -> Deadline:
+    """Read a deadline cell. ``year`` is the plan year, ``issued`` the notice's issue date."""
+    if isinstance(value, dt.datetime):
+        return Deadline(cell_text(value), "date", value.date(), (value.date(),))
+    if isinstance(value, dt.date):
+        return Deadline(value.isoformat(), "date", value, (value,))
+    text = cell_text(value)
+    t = _normalise(text)
+    if not t:
+        return Deadline(text, "none")
+    if any(w in t for w in _ONGOING) or _RECURRING.match(t):
+        return Deadline(text, "ongoing")
+
+    m = _RELATIVE.match(t)
+    if m and (not m["anchor"] or re.search(r"(印发|发布|下发|出台|收到|之日|起|后)$", m["anchor"])):
+        n, unit = int(m["n"]), m["unit"]
+        if issued is None:
+            return Deadline(text, "relative", None, (), "发文日期未知，无法推算期限")
+        note = None
+        if unit in ("个月", "月"):
+            due = issued + relativedelta(months=n)
+        elif unit in ("日", "天"):
+            due = issued + dt.timedelta(days=n)
+        elif unit in ("个星期", "周"):
+            due = issued + dt.timedelta(weeks=n)
+        else:
+            due, note = add_workdays(issued, n)
+        return Deadline(text, "relative", due, (due,), note)
+
+    whole = _one_date(t, year)
+    parts = [t] if whole is not False else [p for p in _SPLIT.split(t) if p]
+    dates = []
+    for p in parts:
+        d = whole if len(parts) == 1 and whole is not False else _one_date(p, year)
+        if d is False:
+            return Deadline(text, "unknown")
+        dates.append(d)
+    if any(d is None for d in dates):
+        return Deadline(text, "date", None, (), "计划年度未知，无法确定日期")
+    milestones = tuple(sorted(set(dates)))
+    return Deadline(text, "date", milestones[-1], milestones)

@@ -1,0 +1,219 @@
+"""Unit cells → unit names (SPEC §1 "Units"), and the roster they are checked against."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections import Counter
+from dataclasses import dataclass, field
+
+from .textnorm import squash
+
+_OPEN = "（(【[〔"
+_CLOSE = "）)】]〕"
+_SEPARATORS = set("、，,；;\n\r")
+_STRONG = set("；;\n\r")  # clause separators: a role phrase ends a clause
+# Role phrases at the end of a clause (longest first). "牵头" in it makes the clause lead.
+_ROLE_TAIL = re.compile(
+    r"(?:按职责分工|按照职责分工|按职责)?(?:分别)?(?:牵头)?(?:负责)?(?:落实|负责|实施|推进|配合)?$"
+)
+_OPEN_LIST = re.compile(r"等(?:有关|相关|其他)?(?:部门|单位|科室)$")
+
+
+@dataclass(frozen=True)
+class Units:
+    lead: tuple[str, ...] = ()
+    responsible: tuple[str, ...] = ()
+    others: bool = False  # an open list: "等有关部门"
+
+    @property
+    def all(self) -> tuple[str, ...]:
+        seen = dict.fromkeys(self.lead + self.responsible)
+        return tuple(seen)
+
+
+def _split_top(text: str, seps: set[str]) -> list[str]:
+    """Split on separators that are not inside brackets."""
+    parts, buf, depth = [], [], 0
+    for ch in text:
+        if ch in _OPEN:
+            depth += 1
+        elif ch in _CLOSE:
+            depth = max(0, depth - 1)
+        if ch in seps and depth == 0:
+            parts.append("".join(buf))
+            buf = []
+        else:
+            buf.append(ch)
+    parts.append("".join(buf))
+    return parts
+
+
+def _clean(name: str) -> str:
+    name = re.sub(r"[ \t\u3000\xa0]+", "", name).strip("。.:：")
+    return name
+
+
+def split_units(text: str, default_role: str = "responsible") -> Units:
+    """Split a unit cell into lead and responsible names.
+
+    Each clause (separated by ；; or a line break) may end with a role phrase:
+    a clause whose phrase contains 牵头 names lead units, any other clause takes
+    ``default_role`` (the role of the column the cell stands in).
+    """
+    lead: list[str] = []
+    resp: list[str] = []
+    others = False
+    for clause in _split_top(text or "", _STRONG):
+        clause = _clean(clause)
+        if not clause:
+            continue
+        tail = _ROLE_TAIL.search(clause)
+        phrase = tail.group(0) if tail else ""
+        body = clause[: len(clause) - len(phrase)] if phrase else clause
+        if not body:  # the whole clause is a role word ("牵头"), nothing to name
+            continue
+        if "牵头" in phrase:
+            role = "lead"
+        elif "分别" in phrase or "配合" in phrase:
+            role = "responsible"
+        else:
+            role = default_role
+        for name in _split_top(body, _SEPARATORS):
+            name = _clean(name)
+            m = _OPEN_LIST.search(name)
+            if m:
+                others = True
+                name = name[: m.start()]
+            if not name:
+                continue
+            (lead if role == "lead" else resp).append(name)
+    return Units(tuple(dict.fromkeys(lead)), tuple(dict.fromkeys(resp)), others)
+
+
+def unit_key(name: str) -> str:
+    """The form two unit names are compared in (spaces and bracket widths ignored)."""
+    return squash(name)
+
+
+@dataclass
+class Roster:
+    """The known units: canonical names, aliases (县政府办 = 县政府办公室) and groups
+    (各乡镇人民政府 → the townships)."""
+
+    names: list[str] = field(default_factory=list)
+    aliases: dict[str, str] = field(default_factory=dict)  # alias key -> canonical name
+    groups: dict[str, list[str]] = field(default_factory=dict)  # group name -> members
+    source: str = ""
+
+    def __post_init__(self):
+        self._keys = {unit_key(n): n for n in self.names}
+        self._group_keys = {unit_key(g): g for g in self.groups}
+
+    def __bool__(self) -> bool:
+        return bool(self.names or self.groups)
+
+    def canonical(self, name: str) -> str | None:
+        """The roster name this unit name means, or None if unknown."""
+        k = unit_key(name)
+        if k in self._keys:
+            return self._keys[k]
+        if k in self.aliases:
+            return self.aliases[k]
+        if k in self._group_keys:
+            return self._group_keys[k]
+        return None
+
+    def expand(self, name: str) -> list[str]:
+        """A group name expanded to its members; any other name to its canonical self."""
+        k = unit_key(name)
+        if k in self._group_keys:
+            return list(self.groups[self._group_keys[k]])
+        return [self.canonical(name) or name]
+
+    def suggest(self, name: str) -> str | None:
+        """The nearest roster name (rapidfuzz), if it is near enough to be a typo."""
+        from rapidfuzz import fuzz, process
+
+        choices = list(self._keys) + list(self.aliases) + list(self._group_keys)
+        if not choices:
+            return None
+        hit = process.extractOne(unit_key(name), choices, scorer=fuzz.ratio, score_cutoff=60)
+        if not hit:
+            return None
+        k = hit[0]
+        return self._keys.get(k) or self.aliases.get(k) or self._group_keys.get(k)
+
+    @classmethod
+    def from_names(cls, names, source: str = "") -> "Roster":
+        return cls(names=list(dict.fromkeys(n for n in names if n)), source=source)
+
+    @classmethod
+    def from_rows(cls, rows: list[list[str]], source: str = "") -> "Roster":
+        """A 单位名录 sheet: first column the name; a column headed 别名 lists aliases
+        (、 separated); a column headed 所属分组/分组 names the group the unit belongs to."""
+        names, aliases, groups = [], {}, {}
+        header = [squash(c) for c in rows[0]] if rows else []
+        start = 1 if header and any(h in ("单位名称", "单位", "名称", "单位名录") for h in header) else 0
+        col_alias = next((i for i, h in enumerate(header) if "别名" in h), None) if start else None
+        col_group = next((i for i, h in enumerate(header) if "分组" in h or "所属" in h), None) if start else None
+        for row in rows[start:]:
+            if not row or not squash(row[0]):
+                continue
+            name = row[0].strip()
+            names.append(name)
+            if col_alias is not None and col_alias < len(row):
+                for a in _split_top(row[col_alias], _SEPARATORS):
+                    if a.strip():
+                        aliases[unit_key(a)] = name
+            if col_group is not None and col_group < len(row):
+                for g in _split_top(row[col_group], _SEPARATORS):
+                    if g.strip():
+                        groups.setdefault(g.strip(), []).append(name)
+        return cls(names=names, aliases=aliases, groups=groups, source=source)
+
+    @classmethod
+    def from_toml(cls, text: str, source: str = "") -> "Roster":
+        """``units = [...]``, ``[aliases] 县政府办 = "县政府办公室"``, ``[groups] 各乡镇人民政府 = [...]``.
+        Also accepts the same keys under a ``[roster]`` table."""
+        data = tomllib.loads(text)
+        data = data.get("roster", data)
+        aliases = {unit_key(k): v for k, v in data.get("aliases", {}).items()}
+        return cls(names=list(data.get("units", [])), aliases=aliases,
+                   groups={k: list(v) for k, v in data.get("groups", {}).items()}, source=source)
+
+
+# --- Typos without a roster -------------------------------------------------
+
+_SUFFIX_CHARS = "局办委部厅院会所站队处科室中心"
+
+
+def doubled_suffix(name: str) -> str | None:
+    """"食品药品监管局局" → "食品药品监管局": a unit suffix typed twice."""
+    k = unit_key(name)
+    if len(k) >= 3 and k[-1] == k[-2] and k[-1] in _SUFFIX_CHARS:
+        return name.rstrip()[:-1]
+    return None
+
+
+def near_duplicates(counts: Counter, max_distance: int = 2, often: int = 2) -> dict[str, str]:
+    """Names seen once that are one or two edits from a name seen at least ``often`` times:
+    {rare name: frequent name}."""
+    from rapidfuzz.distance import Levenshtein
+
+    frequent = [n for n, c in counts.items() if c >= often]
+    out: dict[str, str] = {}
+    for name, c in counts.items():
+        if c != 1:
+            continue
+        best, best_d = None, max_distance + 1
+        for f in frequent:
+            if abs(len(f) - len(name)) > max_distance:
+                continue
+            d = Levenshtein.distance(name, f, score_cutoff=max_distance)
+            if d <= max_distance and d < best_d and d > 0:
+                best, best_d = f, d
+        # a one-character name difference in a short name is usually a different unit
+        if best and (best_d == 1 or min(len(best), len(name)) >= 5):
+            out[name] = best
+    return out
