@@ -154,6 +154,8 @@ def parse_deadline(value, year: int | None = None, issued: dt.date | None = None
 
     whole = _one_date(t, year)
     parts = [t] if whole is not False else [p for p in _SPLIT.split(t) if p]
+    if not parts:
+        return Deadline(text, "unknown")
     dates = []
     for p in parts:
         d = whole if len(parts) == 1 and whole is not False else _one_date(p, year)

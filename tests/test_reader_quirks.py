@@ -1,0 +1,148 @@
+"""Tiny ledgers, one quirk each, built with openpyxl."""
+
+import pytest
+from ledgers import make_ledger
+
+from xltool.errors import UnreadableFile
+from xltool.reader import read_ledger
+
+
+def tasks_of(path, **kw):
+    led = read_ledger(path, **kw)
+    assert len(led.tables) == 1
+    return led.tables[0].tasks
+
+
+def test_pasted_from_word_blank_cells_inherit_within_a_task_only(tmp_path):
+    p = make_ledger(tmp_path / "pasted.xlsx", [
+        [1, "任务一", "县政府办", "县财政局", "2020年底前"],
+        [None, "任务一的第二项", None, None, None],  # continuation: inherits units and deadline
+        [2, "任务二", None, None, None],  # own 序号: starts a task, inherits nothing
+    ])
+    t = tasks_of(p)
+    assert [(x.seq, x.lead_units, x.responsible_units, x.deadline.text) for x in t] == [
+        ("1", ["县政府办"], ["县财政局"], "2020年底前"),
+        ("1", ["县政府办"], ["县财政局"], "2020年底前"),
+        ("2", [], [], ""),
+    ]
+
+
+def test_numbered_task_text_starts_a_task(tmp_path):
+    p = make_ledger(tmp_path / "numbered.xlsx", [
+        ["1．第一项", "县政府办", "2020年底前"],
+        ["（2）第二项", None, None],
+    ], header=["工作任务", "牵头单位", "时限要求"])
+    t = tasks_of(p)
+    assert [(x.seq, x.lead_units, x.deadline.kind) for x in t] == [("1", ["县政府办"], "date"), ("2", [], "none")]
+
+
+def test_merges_are_authoritative(tmp_path):
+    # lead column has a merge, so its blank cells stay blank; deadline merged over 3 rows
+    p = make_ledger(tmp_path / "merged.xlsx", [
+        [1, "甲", "县政府办", "县财政局", "全年"],
+        [2, "乙", None, "县教育局", None],
+        [3, "丙", None, "县民政局", None],
+        [4, "丁", None, "县民政局", "全年"],
+    ], merges=["C3:C4", "E3:E5"])
+    t = tasks_of(p)
+    assert [x.lead_units for x in t] == [["县政府办"], ["县政府办"], [], []]
+    assert [x.deadline.text for x in t] == ["全年", "全年", "全年", "全年"]
+
+
+def test_two_row_header_and_spaced_words(tmp_path):
+    p = make_ledger(tmp_path / "tworow.xlsx", [
+        ["序  号", "工 作 任 务", "责任单位", None, "完成时限", "完成情况", None],
+        [None, None, "牵头单位", "配合单位", None, "完成状态", "完成日期"],
+        [1, "任务", "县政府办", "县财政局", "2020年底前", "已完成", "2020-11-01"],
+    ], header=[], title=None, merges=["A2:A3", "B2:B3", "C2:D2", "E2:E3", "F2:G2"])
+    led = read_ledger(p)
+    table = led.tables[0]
+    assert table.header_row == 2
+    assert set(table.columns) >= {"seq", "task", "lead", "responsible", "deadline", "status", "done_date"}
+    (t,) = table.tasks
+    assert (t.excel_row, t.lead_units, t.responsible_units, t.status) == (4, ["县政府办"], ["县财政局"], "已完成")
+
+
+def test_notes_above_and_signature_below_are_not_tasks(tmp_path):
+    p = make_ledger(tmp_path / "notes.xlsx", [
+        [1, "任务", "县政府办", "县财政局", "2020年底前"],
+        ["注：本表由各单位于每月5日前报送。"],
+        ["填报人：张三", None, "联系电话：12345"],
+        [2, "不应读到的行", "县政府办", None, "全年"],
+    ], preamble=["填报单位：县财政局", "说明：请如实填写"])
+    led = read_ledger(p)
+    assert led.unit == "县财政局"
+    assert [x.task for x in led.tables[0].tasks] == ["任务"]
+
+
+def test_section_rows_and_repeated_header_after_page_break(tmp_path):
+    h = ["序号", "工作任务", "牵头单位", "责任单位", "时限要求"]
+    p = make_ledger(tmp_path / "sections.xlsx", [
+        ["一、第一部分"], ["（一）小节"],
+        [1, "甲", "县政府办", None, "全年"],
+        h,  # header repeated after a page break
+        ["一、第一部分"],
+        [2, "乙", "县政府办", None, "全年"],
+        ["二、第二部分"],
+        [3, "丙", "县政府办", None, "全年"],
+    ], header=h)
+    t = tasks_of(p)
+    assert [(x.seq, x.section, x.subsection) for x in t] == [
+        ("1", "一、第一部分", "（一）小节"), ("2", "一、第一部分", None), ("3", "二、第二部分", None)]
+
+
+def test_two_tables_in_one_sheet(tmp_path):
+    p = make_ledger(tmp_path / "two.xlsx", [
+        [1, "甲", "县政府办", "全年"],
+        [None],
+        ["考核内容", "责任部门", "分值"],
+        ["乙", "办公室", 5],
+    ], header=["序号", "重点任务", "牵头单位", "完成时间"])
+    led = read_ledger(p)
+    assert [(t.kind, [x.task for x in t.tasks]) for t in led.tables] == [
+        ("decomposition", ["甲"]), ("assessment", ["乙"])]
+
+
+def test_year_from_title_and_overrides(tmp_path):
+    p = make_ledger(tmp_path / "year.xlsx", [[1, "甲", "县政府办", None, "8月底前"]],
+                    title="寿光市 2019 年政务公开重点工作任务分工")
+    assert str(tasks_of(p)[0].deadline.due) == "2019-08-31"
+    assert str(tasks_of(p, year=2021)[0].deadline.due) == "2021-08-31"
+
+
+def test_hidden_sheet_is_read_and_marked(tmp_path):
+    p = make_ledger(tmp_path / "hidden.xlsx", [[1, "甲", "县政府办", None, "全年"]],
+                    extra_sheets={"隐藏": [["序号", "工作任务", "牵头单位"], [1, "乙", "县财政局"]]})
+    from openpyxl import load_workbook
+    wb = load_workbook(p)
+    wb["隐藏"].sheet_state = "hidden"
+    wb.save(p)
+    led = read_ledger(p)
+    assert [(t.sheet, t.hidden) for t in led.tables] == [("台账", False), ("隐藏", True)]
+
+
+def test_sheet_without_table(tmp_path):
+    p = make_ledger(tmp_path / "plain.xlsx", [["a", "b"]], header=["姓名", "电话"])
+    assert read_ledger(p).tables == []
+
+
+@pytest.mark.parametrize("content,reason", [
+    (b"", "文件为空"),
+    (b"hello,world\n1,2\n", "文本"),
+    (b"<html><table><tr><td>1</td></tr></table></html>", "网页"),
+    (b"PK\x03\x04garbage-not-a-zip", "损坏"),
+])
+def test_unreadable_files_raise_one_chinese_reason(tmp_path, content, reason):
+    p = tmp_path / "bad.xlsx"
+    p.write_bytes(content)
+    with pytest.raises(UnreadableFile) as e:
+        read_ledger(p)
+    assert reason in str(e.value) and str(p) in str(e.value)
+
+
+def test_truncated_zip(tmp_path, seed_path):
+    data = seed_path("001").read_bytes()
+    p = tmp_path / "truncated.xlsx"
+    p.write_bytes(data[: len(data) // 2])
+    with pytest.raises(UnreadableFile, match="损坏"):
+        read_ledger(p)

@@ -1,0 +1,68 @@
+from hypothesis import given
+from hypothesis import strategies as st
+
+from xltool.units import Roster, doubled_suffix, split_units
+
+
+def test_role_phrases_split_lead_and_responsible():
+    u = split_units("市发改局牵头落实；市工信局、市教体局按职责分工分别落实")
+    assert u.lead == ("市发改局",)
+    assert u.responsible == ("市工信局", "市教体局")
+
+
+def test_brackets_are_not_split_and_nothing_is_rewritten():
+    assert split_units("镇机关各办（中心、站、所）").responsible == ("镇机关各办（中心、站、所）",)
+    assert split_units("各县、区政府").responsible == ("各县", "区政府")
+
+
+def test_open_list_flag():
+    u = split_units("县政府办、县发改委等有关部门，各乡镇人民政府")
+    assert u.responsible == ("县政府办", "县发改委", "各乡镇人民政府")
+    assert u.others
+    assert not split_units("县政府办").others
+
+
+def test_line_breaks_and_column_role():
+    assert split_units("办公室\n法规科\n督查科").responsible == ("办公室", "法规科", "督查科")
+    assert split_units("市编办\n市政管办", "lead").lead == ("市编办", "市政管办")
+    # "落实" alone keeps the column's role; 牵头 makes a clause lead even in 责任单位
+    assert split_units("市政府办公室落实", "lead").lead == ("市政府办公室",)
+    assert split_units("市委宣传部牵头落实").lead == ("市委宣传部",)
+
+
+def test_roster_alias_group_and_suggestion():
+    r = Roster.from_toml("""
+units = ["县政府办公室", "县财政局", "甲镇人民政府", "乙镇人民政府"]
+[aliases]
+"县政府办" = "县政府办公室"
+[groups]
+"各乡镇人民政府" = ["甲镇人民政府", "乙镇人民政府"]
+""")
+    assert r.canonical("县政府办") == "县政府办公室"
+    assert r.canonical("县 财政局") == "县财政局"
+    assert r.canonical("县财政厅") is None
+    assert r.suggest("县财政厅") == "县财政局"
+    assert r.expand("各乡镇人民政府") == ["甲镇人民政府", "乙镇人民政府"]
+
+
+def test_doubled_suffix():
+    assert doubled_suffix("食品药品监管局局") == "食品药品监管局"
+    assert doubled_suffix("市市场监管局") is None
+
+
+names = st.text(alphabet="市县局办委科中心甲乙丙丁政府部门", min_size=2, max_size=8)
+
+
+@given(st.lists(names, min_size=1, max_size=6), st.sampled_from(["、", "，", ",", "；", "\n"]))
+def test_split_round_trip(parts, sep):
+    parts = [p for p in parts if not p.endswith(("落实", "负责", "配合", "牵头"))]
+    u = split_units(sep.join(parts))
+    assert list(u.all) == list(dict.fromkeys(parts))
+
+
+@given(st.text(max_size=60))
+def test_split_never_raises_and_never_invents_text(text):
+    u = split_units(text)
+    for name in u.all:
+        assert name
+        assert all(ch in text for ch in name)

@@ -1,0 +1,106 @@
+"""File → Book of Grids. The one entry point every command reads through."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from ..errors import EncryptedFile, LimitExceeded, UnreadableFile
+from ..model import Book
+from .guard import DEFAULT_LIMITS, Limits, check_zip, not_a_workbook_reason, sniff
+
+SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+
+__all__ = ["read_book", "Limits", "DEFAULT_LIMITS", "SPREADSHEET_SUFFIXES"]
+
+
+def _decrypt(label: str, path: Path, password: str | None) -> io.BytesIO | None:
+    """Decrypted bytes of a password-protected Office file (msoffcrypto-tool),
+    or None when the file is not encrypted."""
+    import msoffcrypto
+
+    with open(path, "rb") as fh:
+        try:
+            office = msoffcrypto.OfficeFile(fh)
+            encrypted = office.is_encrypted()
+        except Exception:  # not a format msoffcrypto knows: the reader will say what it is
+            return None
+        if not encrypted:
+            return None
+        if not password:
+            raise EncryptedFile(label, "文件设有打开密码；请用 --password 提供密码")
+        out = io.BytesIO()
+        try:
+            office.load_key(password=password)
+            office.decrypt(out)
+        except Exception:
+            raise EncryptedFile(label, "密码不正确，无法解密") from None
+    out.seek(0)
+    return out
+
+
+def _stat(label: str, p: Path, limits: Limits) -> None:
+    try:
+        st = p.stat()
+    except FileNotFoundError:
+        raise UnreadableFile(label, "文件不存在") from None
+    except OSError as e:
+        raise UnreadableFile(label, f"无法访问文件（{e.strerror or e}）") from None
+    if p.is_dir():
+        raise UnreadableFile(label, "这是文件夹，不是文件")
+    if st.st_size == 0:
+        raise UnreadableFile(label, "文件为空（0 字节）")
+    if st.st_size > limits.max_file_bytes:
+        raise LimitExceeded(label, f"文件大小 {st.st_size // 2**20} MB 超过上限 "
+                                   f"{limits.max_file_bytes // 2**20} MB")
+
+
+def read_book(path, password: str | None = None, limits: Limits = DEFAULT_LIMITS,
+              label: str | None = None) -> Book:
+    """Read every sheet of a workbook (values and merges) into plain grids.
+
+    ``label`` names the file in messages (the path as the user gave it).
+    Raises UnreadableFile, with a Chinese reason, for anything that is not a readable workbook.
+    """
+    from .calamine_reader import read_grids
+
+    p = Path(path)
+    label = label or str(path)
+    _stat(label, p, limits)
+    try:
+        with open(p, "rb") as fh:
+            head = fh.read(8192)
+    except OSError as e:
+        raise UnreadableFile(label, f"无法读取文件（{e.strerror or e}）") from None
+    kind = sniff(head)
+    suffix = p.suffix.lower()
+    notes: list[str] = []
+    source: str | io.BytesIO = str(p)
+    if kind == "zip":
+        fmt = check_zip(label, str(p), limits)
+        if fmt == "docx":
+            from .docx_reader import read_docx_grids
+
+            return Book(path=label, format="docx", sheets=read_docx_grids(str(p), label))
+        if suffix == ".xls":
+            notes.append("文件扩展名为 .xls，实际是 .xlsx 格式")
+        if suffix == ".xlsm":
+            fmt = "xlsm"
+    elif kind == "ole":
+        dec = _decrypt(label, p, password)
+        if dec is None:
+            fmt = "xls"
+            if suffix in (".xlsx", ".xlsm"):
+                notes.append(f"文件扩展名为 {suffix}，实际是旧版 .xls 格式")
+        else:
+            fmt = "xlsx"
+            if dec.getvalue().startswith(b"PK"):
+                check_zip(label, dec.getvalue(), limits)
+            else:
+                fmt = "xls"
+            source = dec
+            notes.append("文件有打开密码，已在内存中解密读取")
+    else:
+        raise UnreadableFile(label, not_a_workbook_reason(kind))
+    sheets = read_grids(source, label, limits)
+    return Book(path=label, format=fmt, sheets=sheets, notes=notes)

@@ -1,0 +1,152 @@
+"""Look at a file before any parser does: what it really is, and whether it is safe.
+
+A ledger comes by e-mail from dozens of offices; it may be empty, a renamed text file,
+a truncated or bombed zip, carry XML entity declarations, or name a cell a million rows
+away (which makes a dense reader allocate billions of cells). These checks are cheap
+(the package directory, the XML prologs, one streaming pass over sheet cell references)
+and refuse such files with a Chinese reason before any parser sees them.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+
+from ..errors import LimitExceeded, UnreadableFile
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGIC = b"PK\x03\x04"
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Safety limits; every one can be raised from the command line or config."""
+
+    max_file_bytes: int = 200 * 1024 * 1024
+    max_uncompressed_bytes: int = 300 * 1024 * 1024  # all parts of an xlsx together
+    max_ratio: int = 150  # uncompressed/compressed for any part above 10 MB
+    max_cells: int = 2_000_000  # rows × columns of any sheet's used area
+
+
+DEFAULT_LIMITS = Limits()
+
+_CELL_REF = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"')
+_ROW_REF = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="([0-9]{1,7})"')
+_DOCTYPE = re.compile(rb"<!(DOCTYPE|ENTITY)", re.I)
+
+
+def sniff(data_head: bytes) -> str:
+    """'zip', 'ole', 'html', 'text', 'pdf' or 'binary' from the first bytes."""
+    if data_head.startswith(ZIP_MAGIC) or data_head.startswith(b"PK\x05\x06"):
+        return "zip"
+    if data_head.startswith(OLE_MAGIC):
+        return "ole"
+    if data_head.startswith(b"%PDF"):
+        return "pdf"
+    head = data_head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if head.startswith((b"<html", b"<!doctype html", b"<table", b"<?xml", b"<meta")):
+        return "html"
+    try:
+        data_head.decode("utf-8")
+        return "text"
+    except UnicodeDecodeError:
+        pass
+    try:
+        data_head.decode("gb18030")
+        if sum(b < 9 for b in data_head) == 0:
+            return "text"
+    except UnicodeDecodeError:
+        pass
+    return "binary"
+
+
+_KIND_REASON = {
+    "html": "文件实际是网页（HTML）格式，不是 Excel 工作簿；请在 Excel 中打开后另存为 .xlsx",
+    "text": "文件实际是文本（如 CSV/TXT），不是 Excel 工作簿；请在 Excel 中打开后另存为 .xlsx",
+    "pdf": "文件实际是 PDF，不是 Excel 工作簿",
+    "binary": "文件不是 Excel 工作簿（无法识别的格式）",
+}
+
+
+def not_a_workbook_reason(kind: str) -> str:
+    return _KIND_REASON.get(kind, _KIND_REASON["binary"])
+
+
+def _col_index(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + (ch - 64)
+    return n
+
+
+def check_zip(path: str, source: str | bytes, limits: Limits) -> str:
+    """Check an OOXML package (a file path or its bytes); return 'xlsx', 'docx' or 'ods'.
+
+    ``path`` names the file in messages. Raises UnreadableFile / LimitExceeded.
+    """
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(source) if isinstance(source, bytes) else source)
+    except zipfile.BadZipFile:
+        raise UnreadableFile(path, "文件已损坏（zip 结构不完整，可能下载或拷贝中断）") from None
+    except OSError as e:
+        raise UnreadableFile(path, f"无法打开文件（{e.strerror or e}）") from None
+    with zf:
+        infos = zf.infolist()
+        names = {i.filename.replace("\\", "/").lower(): i for i in infos}
+        if "word/document.xml" in names and "xl/workbook.xml" not in names:
+            return "docx"
+        if not any(n.startswith("xl/") for n in names):
+            if "content.xml" in names:
+                return "ods"
+            raise UnreadableFile(path, "文件是压缩包，但不是 Excel 工作簿（缺少 xl/workbook.xml）")
+        total = sum(i.file_size for i in infos)
+        if total > limits.max_uncompressed_bytes:
+            raise LimitExceeded(path, f"解压后大小 {total // 2**20} MB 超过上限 "
+                                      f"{limits.max_uncompressed_bytes // 2**20} MB（疑似压缩炸弹），已拒绝读取")
+        for i in infos:
+            if i.file_size > 10 * 2**20 and i.file_size > limits.max_ratio * max(i.compress_size, 1):
+                raise LimitExceeded(path, f"部件 {i.filename} 压缩比异常（{i.file_size // max(i.compress_size, 1)} 倍，"
+                                          "疑似压缩炸弹），已拒绝读取")
+        for name, info in names.items():
+            if not (name.endswith(".xml") or name.endswith(".rels")):
+                continue
+            try:
+                with zf.open(info) as fh:
+                    head = fh.read(4096)
+                    if _DOCTYPE.search(head):
+                        raise UnreadableFile(path, f"部件 {info.filename} 含有 XML 实体/文档类型声明"
+                                                   "（Excel 从不写入，可能是恶意文件），已拒绝读取")
+                    if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                        _check_extent(path, info.filename, head, fh, limits)
+            except (zipfile.BadZipFile, EOFError, OSError, RuntimeError, ValueError) as e:
+                if isinstance(e, RuntimeError) and "encrypted" in str(e):
+                    raise UnreadableFile(path, "压缩包内容已加密，无法读取") from None
+                raise UnreadableFile(path, f"文件已损坏（部件 {info.filename} 无法解压：{e}）") from None
+    return "xlsx"
+
+
+def _check_extent(path: str, part: str, head: bytes, fh, limits: Limits) -> None:
+    """One streaming pass over a sheet's XML: the furthest row and column referenced."""
+    max_r = max_c = 0
+    tail = b""
+    chunk = head
+    while chunk:
+        buf = tail + chunk
+        for m in _CELL_REF.finditer(buf):
+            c, r = _col_index(m.group(1)), int(m.group(2))
+            if c > max_c:
+                max_c = c
+            if r > max_r:
+                max_r = r
+        for m in _ROW_REF.finditer(buf):
+            r = int(m.group(1))
+            if r > max_r:
+                max_r = r
+        if max_r * max(max_c, 1) > limits.max_cells:
+            raise LimitExceeded(
+                path, f"工作表部件 {part} 引用的区域过大（约 {max_r} 行 × {max_c} 列，"
+                      f"超过 {limits.max_cells} 个单元格上限），已拒绝读取；可用 --max-cells 调高上限")
+        tail = buf[-200:]
+        chunk = fh.read(1 << 20)

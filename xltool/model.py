@@ -1,0 +1,217 @@
+"""Plain data that flows through xltool: Grid → Table → Task → Finding. No I/O here."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from .deadlines import Deadline
+
+
+def col_letter(c: int) -> str:
+    """0-based column index → Excel letters (0 → A, 26 → AA)."""
+    s = ""
+    c += 1
+    while c:
+        c, r = divmod(c - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+
+def cell_ref(r: int, c: int) -> str:
+    """0-based (row, col) → "B7"."""
+    return f"{col_letter(c)}{r + 1}"
+
+
+@dataclass(frozen=True)
+class Merge:
+    """A merged range, 0-based and inclusive."""
+
+    r0: int
+    c0: int
+    r1: int
+    c1: int
+
+    @property
+    def vertical(self) -> bool:
+        return self.r1 > self.r0
+
+    @property
+    def ref(self) -> str:
+        return f"{cell_ref(self.r0, self.c0)}:{cell_ref(self.r1, self.c1)}"
+
+
+@dataclass
+class Grid:
+    """One sheet as plain values in absolute coordinates (row 0 is Excel row 1)."""
+
+    name: str
+    rows: list[list[Any]]
+    merges: list[Merge] = field(default_factory=list)
+    hidden: bool = False
+
+    def __post_init__(self):
+        self._anchor: dict[tuple[int, int], tuple[int, int]] = {}
+        for m in self.merges:
+            for r in range(m.r0, m.r1 + 1):
+                for c in range(m.c0, m.c1 + 1):
+                    self._anchor[(r, c)] = (m.r0, m.c0)
+        self._by_anchor = {(m.r0, m.c0): m for m in self.merges}
+
+    @property
+    def height(self) -> int:
+        return len(self.rows)
+
+    @property
+    def width(self) -> int:
+        return max((len(r) for r in self.rows), default=0)
+
+    def raw(self, r: int, c: int) -> Any:
+        if 0 <= r < len(self.rows):
+            row = self.rows[r]
+            if 0 <= c < len(row):
+                v = row[c]
+                return None if v == "" else v
+        return None
+
+    def anchor(self, r: int, c: int) -> tuple[int, int]:
+        """The top-left cell of the merge (r, c) lies in, or (r, c) itself."""
+        return self._anchor.get((r, c), (r, c))
+
+    def value(self, r: int, c: int) -> Any:
+        """The value a cell shows: a merged cell shows its anchor's value."""
+        return self.raw(*self.anchor(r, c))
+
+    def merge_at(self, r: int, c: int) -> Merge | None:
+        a = self._anchor.get((r, c))
+        return self._by_anchor[a] if a else None
+
+
+@dataclass
+class Book:
+    """A workbook read into grids."""
+
+    path: str
+    format: str  # xlsx | xlsm | xls | docx | ...
+    sheets: list[Grid]
+    notes: list[str] = field(default_factory=list)  # things the reader wants the user to know
+
+
+@dataclass
+class Task:
+    """One row of a task table, with merges resolved and units split."""
+
+    excel_row: int
+    seq: str | None
+    section: str | None
+    subsection: str | None
+    task: str
+    requirement: str | None
+    lead_units: list[str]
+    responsible_units: list[str]
+    others: bool
+    deadline: Deadline
+    level1: str | None = None
+    points: float | None = None
+    level2: str | None = None
+    row_points: float | None = None
+    status: str | None = None
+    done_date: Any = None  # raw cell value
+    progress: str | None = None
+    evidence: str | None = None
+    self_score: Any = None
+    score: Any = None
+    starts_task: bool = True
+    own: frozenset = frozenset()  # fields whose value stands in this row (not inherited)
+    cells: dict = field(default_factory=dict)  # field -> "B7"
+    texts: dict = field(default_factory=dict)  # field -> raw text as shown
+
+    @property
+    def units(self) -> list[str]:
+        return list(dict.fromkeys(self.lead_units + self.responsible_units))
+
+    def to_json(self) -> dict:
+        return {
+            "excel_row": self.excel_row,
+            "seq": self.seq,
+            "section": self.section,
+            "subsection": self.subsection,
+            "task": self.task,
+            "requirement": self.requirement,
+            "lead_units": list(self.lead_units),
+            "responsible_units": list(self.responsible_units),
+            "others": self.others,
+            "deadline": self.deadline.to_json(),
+            "level1": self.level1,
+            "points": self.points,
+            "level2": self.level2,
+            "status": self.status,
+        }
+
+
+@dataclass
+class Table:
+    """A task table found in a sheet."""
+
+    sheet: str
+    kind: str
+    header_row: int  # Excel row number of the (first) header row
+    data_row: int  # Excel row number of the first row below the header
+    columns: dict[str, int]  # field -> 0-based column
+    headers: dict[str, str]  # field -> header text as written
+    tasks: list[Task] = field(default_factory=list)
+    title: str | None = None
+    year: int | None = None
+    issued: dt.date | None = None
+    unit: str | None = None  # the 填报单位 named above the table
+    notes: list[str] = field(default_factory=list)
+    hidden: bool = False
+
+    def has(self, fld: str) -> bool:
+        return fld in self.columns
+
+    def to_json(self) -> dict:
+        return {
+            "sheet": self.sheet,
+            "kind": self.kind,
+            "header_row": self.header_row,
+            "title": self.title,
+            "year": self.year,
+            "issued": self.issued.isoformat() if self.issued else None,
+            "unit": self.unit,
+            "columns": {k: cell_ref(self.header_row - 1, c)[:-len(str(self.header_row))]
+                        for k, c in self.columns.items()},
+            "tasks": [t.to_json() for t in self.tasks],
+        }
+
+
+SEVERITIES = ("error", "warning", "info")
+
+
+@dataclass
+class Finding:
+    """One problem found in a ledger: data, not an exception."""
+
+    rule: str
+    code: str
+    severity: str
+    message: str
+    sheet: str | None = None
+    cell: str | None = None
+    excel_row: int | None = None
+    value: str | None = None
+    suggestion: str | None = None
+
+    def to_json(self) -> dict:
+        return {
+            "sheet": self.sheet,
+            "cell": self.cell,
+            "excel_row": self.excel_row,
+            "rule": self.rule,
+            "code": self.code,
+            "severity": self.severity,
+            "message": self.message,
+            "value": self.value,
+            "suggestion": self.suggestion,
+        }

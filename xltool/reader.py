@@ -1,0 +1,75 @@
+"""File → tables of normalized tasks: the library call behind ``xltool inspect``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from . import docmeta
+from .grid import DEFAULT_LIMITS, Limits, read_book
+from .model import Book, Grid, Table
+from .table import find_layouts
+from .tasks import build_tasks
+from .textnorm import cell_text
+
+
+@dataclass
+class Ledger:
+    """Everything read from one file."""
+
+    path: str
+    book: Book
+    tables: list[Table] = field(default_factory=list)
+    unit: str | None = None  # the 填报单位 the file names, if any
+
+    def to_json(self) -> dict:
+        return {"file": self.path, "format": self.book.format, "notes": self.book.notes,
+                "unit": self.unit, "tables": [t.to_json() for t in self.tables]}
+
+
+def _texts(grid: Grid, r0: int, r1: int) -> list[list[str]]:
+    return [[cell_text(v) for v in grid.rows[r]] for r in range(max(r0, 0), min(r1, grid.height))]
+
+
+def tables_of_grid(grid: Grid, year: int | None = None, issued: dt.date | None = None,
+                   default_year: int | None = None, context: list[str] | None = None) -> list[Table]:
+    """All task tables of one grid. ``year``/``issued`` override what the sheet says;
+    ``default_year`` is used when neither the override nor the sheet names a year."""
+    out = []
+    layouts = find_layouts(grid)
+    for i, lay in enumerate(layouts):
+        top = layouts[i - 1].data_end if i else 0
+        above = _texts(grid, top, lay.header_start)
+        lines = [" ".join(t for t in row if t) for row in above]
+        lines = [ln for ln in lines if ln.strip()]
+        below = [" ".join(t for t in row if t) for row in _texts(grid, lay.data_end, grid.height)]
+        extra = context or []
+        t_year = year or docmeta.plan_year(lines + extra)
+        t_issued = issued or docmeta.issue_date(lines + extra + below)
+        if t_year is None and t_issued is not None:
+            t_year = t_issued.year
+        if t_year is None:
+            t_year = default_year
+        title = next((ln.strip() for ln in reversed(lines) if not docmeta._UNIT_LABEL.match(ln.strip())
+                      and len(ln.strip()) <= 80), None)
+        table = Table(
+            sheet=grid.name, kind=lay.kind, header_row=lay.header_start + 1, data_row=lay.data_start + 1,
+            columns=lay.columns, headers=lay.headers, title=title, year=t_year, issued=t_issued,
+            unit=docmeta.reporting_unit(above), hidden=grid.hidden,
+        )
+        table.tasks = build_tasks(grid, lay, t_year, t_issued)
+        out.append(table)
+    return out
+
+
+def read_ledger(path, year: int | None = None, issued: dt.date | None = None,
+                as_of: dt.date | None = None, password: str | None = None,
+                limits: Limits = DEFAULT_LIMITS, label: str | None = None) -> Ledger:
+    """Read a workbook and every task table in it. Raises UnreadableFile."""
+    book = read_book(path, password=password, limits=limits, label=label)
+    default_year = (as_of or dt.date.today()).year
+    ledger = Ledger(path=book.path, book=book)
+    for grid in book.sheets:
+        ledger.tables.extend(tables_of_grid(grid, year, issued, default_year))
+    ledger.unit = next((t.unit for t in ledger.tables if t.unit), None)
+    return ledger

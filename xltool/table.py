@@ -1,0 +1,194 @@
+"""Grid → table layouts: find header rows, map columns to fields, decide the table kind."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from .fields import match_header
+from .model import Grid
+from .textnorm import cell_text, squash
+
+SECTION_L1 = re.compile(r"^\s*[一二三四五六七八九十]{1,3}\s*[、.．]")
+SECTION_L2 = re.compile(r"^\s*[（(]\s*[一二三四五六七八九十]{1,3}\s*[)）]")
+NUMBERED = re.compile(r"^\s*(?:(\d{1,3})\s*[.．、](?!\d)|[（(]\s*(\d{1,3})\s*[)）])")
+# (task or requirement) and (lead or responsible) make a header row
+_TASKISH = ("task", "requirement")
+_UNITISH = ("lead", "responsible")
+
+
+@lru_cache(maxsize=8192)
+def _field_of(text: str) -> str | None:
+    if not text or len(text) > 24:
+        return None
+    return match_header(text)
+
+
+@dataclass
+class Layout:
+    header_start: int  # 0-based first header row
+    header_end: int  # 0-based last header row
+    columns: dict[str, int]
+    headers: dict[str, str]
+    data_end: int = 0  # 0-based, exclusive
+    kind: str = "decomposition"
+    header_texts: dict[int, str] = field(default_factory=dict)  # col -> header text
+
+    @property
+    def data_start(self) -> int:
+        return self.header_end + 1
+
+
+def _row_fields(grid: Grid, r: int) -> dict[int, tuple[str, str]]:
+    """col -> (field, header text) for the cells of row r that name a field.
+    A merged header cell names the field for every column it spans."""
+    out = {}
+    row = grid.rows[r] if r < grid.height else []
+    width = max(len(row), grid.width if grid.merges else 0)
+    for c in range(width):
+        ar, ac = grid.anchor(r, c)
+        if ar != r:  # continuation of a cell merged down from above
+            continue
+        v = grid.raw(ar, ac)
+        if v is None or not isinstance(v, str):
+            continue
+        f = _field_of(v.strip())
+        if f:
+            out[c] = (f, v)
+    return out
+
+
+def _is_header(fields: dict[int, tuple[str, str]]) -> bool:
+    names = {f for f, _ in fields.values()}
+    return any(f in names for f in _TASKISH) and any(f in names for f in _UNITISH)
+
+
+def _profile(grid: Grid, c: int, r0: int, r1: int) -> str | None:
+    """What a column's data looks like: 'section', 'subsection', 'seq' or None."""
+    vals = []
+    for r in range(r0, min(r1, r0 + 400)):
+        ar, ac = grid.anchor(r, c)
+        if ar != r or ac != c:
+            continue
+        t = cell_text(grid.raw(r, c))
+        if t:
+            vals.append(t)
+    if not vals:
+        return None
+    n = len(vals)
+    if sum(bool(SECTION_L1.match(v)) for v in vals) >= 0.6 * n:
+        return "section"
+    if sum(bool(SECTION_L2.match(v)) for v in vals) >= 0.6 * n:
+        return "subsection"
+    if sum(bool(re.fullmatch(r"\d{1,4}(\.\d+)?[.、．]?", squash(v))) for v in vals) >= 0.8 * n:
+        return "seq"
+    return None
+
+
+def _avg_len(grid: Grid, c: int, r0: int, r1: int) -> float:
+    lens = [len(cell_text(grid.raw(r, c))) for r in range(r0, min(r1, r0 + 200))]
+    lens = [x for x in lens if x]
+    return sum(lens) / len(lens) if lens else 0.0
+
+
+def _assign(grid: Grid, fields: dict[int, tuple[str, str]], r0: int, r1: int) -> tuple[dict, dict]:
+    """Resolve columns that share a field (a header merged over several columns, as in
+    "具 体 要 求" over section, sub-section, 序号 and text): profile the data."""
+    by_field: dict[str, list[int]] = {}
+    for c, (f, _) in sorted(fields.items()):
+        by_field.setdefault(f, []).append(c)
+    columns, headers = {}, {}
+    for f, cols in by_field.items():
+        if len(cols) == 1:
+            columns[f], headers[f] = cols[0], fields[cols[0]][1]
+            continue
+        rest = []
+        for c in cols:
+            prof = _profile(grid, c, r0, r1)
+            if prof and prof not in columns and prof not in by_field:
+                columns[prof], headers[prof] = c, fields[c][1]
+            else:
+                rest.append(c)
+        if rest:
+            best = max(rest, key=lambda c: _avg_len(grid, c, r0, r1))
+            columns[f], headers[f] = best, fields[best][1]
+    # Unlabelled columns between labelled ones may hold sections or numbers.
+    lo, hi = min(fields), max(fields)
+    for c in range(lo, hi + 1):
+        if c in fields:
+            continue
+        prof = _profile(grid, c, r0, r1)
+        if prof and prof not in columns:
+            columns[prof], headers[prof] = c, ""
+    return columns, headers
+
+
+def _kind(columns: dict[str, int], headers: dict[str, str]) -> str:
+    words = {squash(h) for h in headers.values()}
+    if {"level1", "level2", "self_score", "row_points"} & set(columns) or "二级指标" in words:
+        return "assessment"
+    if "requirement" in columns and "deadline" in columns:
+        return "division"
+    return "decomposition"
+
+
+def find_layouts(grid: Grid) -> list[Layout]:
+    """Every task table in a sheet. A header row identical to the table's own header
+    (repeated after a page break) does not start a new table."""
+    layouts: list[Layout] = []
+    r = 0
+    n = grid.height
+    while r < n:
+        fields = _row_fields(grid, r)
+        if not _is_header(fields):
+            r += 1
+            continue
+        if layouts and layouts[-1].data_end == 0:
+            prev = layouts[-1]
+            if {f for f, _ in fields.values()} <= {f for f, _ in prev._fields.values()}:
+                r += 1  # the same header repeated after a page break
+                continue
+            prev.data_end = r
+        end = r
+        below = _row_fields(grid, r + 1) if r + 1 < n else {}
+        if below and _second_header_row(grid, r + 1, below) and (not _is_header(below) or _two_row(grid, r, below)):
+            merged = dict(fields)
+            merged.update(below)
+            fields, end = merged, r + 1
+        layouts.append(Layout(r, end, {}, {}, 0, header_texts={c: t for c, (_, t) in fields.items()}))
+        layouts[-1]._fields = fields  # resolved once the data extent is known
+        r = end + 1
+    for i, lay in enumerate(layouts):
+        if lay.data_end == 0:
+            lay.data_end = n
+        lay.columns, lay.headers = _assign(grid, lay._fields, lay.data_start, lay.data_end)
+        if "task" not in lay.columns and "requirement" in lay.columns:
+            pass  # the requirement text is the task (seed 004)
+        lay.kind = _kind(lay.columns, lay.headers)
+        del lay._fields
+    return layouts
+
+
+def _second_header_row(grid: Grid, r: int, fields: dict) -> bool:
+    """Row r holds labels only: every own text in it is short and at most one is not a field name."""
+    row = grid.rows[r] if r < grid.height else []
+    stray = 0
+    for c, v in enumerate(row):
+        t = cell_text(v)
+        if not t or c in fields or grid.anchor(r, c)[0] != r:
+            continue
+        if len(t) > 24:
+            return False
+        stray += 1
+    return stray <= 1
+
+
+def _two_row(grid: Grid, r: int, below: dict) -> bool:
+    """Row r+1 is the second header row when its labels sit under a cell of row r
+    merged across several columns (责任单位 → 牵头单位 | 配合单位)."""
+    for c in below:
+        m = grid.merge_at(r, c)
+        if m and m.c1 > m.c0 and m.r0 == r and m.r1 == r:
+            return True
+    return False
