@@ -124,6 +124,176 @@ def deadline(
         typer.echo(f"距基准日 {as_of_d}：" + (f"还有 {left} 天" if left >= 0 else f"已逾期 {-left} 天"))
 
 
+class Progress:
+    """A one-line progress bar on stderr (a line every 10% when stderr is not a terminal)."""
+
+    def __init__(self, label: str):
+        import sys
+
+        self.label = label
+        self.tty = sys.stderr.isatty()
+        self.last = -1
+
+    def __call__(self, done: int, total: int) -> None:
+        import sys
+
+        if total <= 1:
+            return
+        if self.tty:
+            n = int(30 * done / total)
+            sys.stderr.write(f"\r{self.label} [{'#' * n}{'.' * (30 - n)}] {done}/{total}")
+            if done == total:
+                sys.stderr.write("\n")
+            sys.stderr.flush()
+        else:
+            step = done * 10 // total
+            if step != self.last:
+                self.last = step
+                err(f"{self.label} {done}/{total}")
+
+
+def _limits(max_cells: Optional[int], max_mb: Optional[int]):
+    from dataclasses import replace
+
+    from .grid import DEFAULT_LIMITS
+
+    lim = DEFAULT_LIMITS
+    if max_cells:
+        lim = replace(lim, max_cells=max_cells)
+    if max_mb:
+        lim = replace(lim, max_uncompressed_bytes=max_mb * 2**20, max_file_bytes=max(lim.max_file_bytes, max_mb * 2**20))
+    return lim
+
+
+def _plan(plan: Optional[Path], year, issued, as_of, password, limits):
+    if plan is None:
+        return None
+    from .plan import Plan
+    from .reader import read_ledger
+
+    try:
+        led = read_ledger(plan, year=year, issued=issued, as_of=as_of, password=password, limits=limits,
+                          label=str(plan))
+    except UnreadableFile as e:
+        raise UsageError(f"任务表（--plan）无法读取：{e}") from None
+    if not led.tables:
+        raise UsageError(f"任务表（--plan）{plan} 中没有找到任务表")
+    return Plan.from_ledger(led)
+
+
+def print_check_text(report) -> None:
+    from .write.styles import SEVERITY_CN
+
+    for f in report.files:
+        if f.status == "error":
+            typer.echo(f"{f.file}：无法读取：{f.error}")
+            continue
+        c = f.counts()
+        head = f"{f.file}：{f.tasks} 行任务，错误 {c['error']}，警告 {c['warning']}，提示 {c['info']}"
+        typer.echo(head if f.findings else head + "，未发现问题")
+        for note in f.notes:
+            typer.echo(f"  提示：{note}")
+        for x in f.findings:
+            where = f"{x.sheet}!{x.cell}" if x.cell else (x.sheet or "")
+            extra = f"（建议：{x.suggestion}）" if x.suggestion else ""
+            typer.echo(f"  {pad(where, 18)} {pad(SEVERITY_CN[x.severity], 4)} {pad(x.rule, 18)} {x.message}{extra}")
+    s = report.summary()
+    typer.echo(f"合计：{s['files']} 个文件，错误 {s['errors']}，警告 {s['warnings']}，提示 {s['infos']}，"
+               f"无法读取 {s['unreadable']}（基准日期 {report.as_of}）")
+
+
+@app.command()
+def check(
+    paths: list[Path] = typer.Argument(..., help="台账文件或文件夹（递归查找 .xlsx .xlsm .xls）"),
+    as_of: Optional[str] = typer.Option(None, "--as-of", help="基准日期（默认今天），用于判断逾期"),
+    plan: Optional[Path] = typer.Option(None, "--plan", help="印发的任务表：其单位为默认名录，台账行与其任务比对"),
+    roster: Optional[Path] = typer.Option(None, "--roster", help="单位名录（含“单位名录”工作表的 xlsx，或 TOML）"),
+    config: Optional[Path] = typer.Option(None, "--config", help="配置文件 xltool.toml"),
+    report: Optional[Path] = typer.Option(None, "--report", help="写出检查结果工作簿"),
+    annotate: Optional[Path] = typer.Option(None, "--annotate", help="在此文件夹写出标注副本（不改动原文件）"),
+    json_out: bool = typer.Option(False, "--json", help="输出 JSON"),
+    fmt: Format = typer.Option(Format.text, "--format", help="text、json 或 csv"),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", help="并行进程数（默认 CPU 核数）"),
+    year: Optional[int] = typer.Option(None, "--year", help="计划年度（默认取标题中的年份）"),
+    issued: Optional[str] = typer.Option(None, "--issued", help="发文日期"),
+    password: Optional[str] = typer.Option(None, "--password", help="工作簿打开密码"),
+    force: bool = typer.Option(False, "--force", help="覆盖已存在的输出文件"),
+    max_cells: Optional[int] = typer.Option(None, "--max-cells", help="单个工作表最多单元格数（安全上限）"),
+    max_mb: Optional[int] = typer.Option(None, "--max-mb", help="解压后最大大小（MB，安全上限）"),
+):
+    """检查台账：规则、逾期、批量检查、检查结果工作簿和标注副本。"""
+    import os
+
+    from .check import CheckOptions, check_paths, exit_code
+    from .config import load_config, load_roster
+
+    try:
+        as_of_d = parse_date(as_of, "基准日期") or dt.date.today()
+        issued_d = parse_date(issued, "发文日期")
+        cfg = load_config(config)
+        limits = _limits(max_cells, max_mb)
+        inputs = [p for p in paths]
+        if report:
+            from .write.atomic import guard_output
+
+            guard_output(report, inputs, force)
+        ros = load_roster(roster) if roster else cfg.roster
+        plan_obj = _plan(plan, year, issued_d, as_of_d, password, limits)
+    except (UsageError, UnreadableFile) as e:
+        fail(str(e))
+    opts = CheckOptions(as_of=as_of_d, config=cfg, roster=ros, plan=plan_obj, year=year, issued=issued_d,
+                        password=password, limits=limits)
+    result = check_paths(inputs, opts, jobs=jobs, progress=Progress("检查中"))
+    if not result.files:
+        fail("没有找到要检查的文件（.xlsx .xlsm .xls）")
+    try:
+        if report:
+            from .write.report import write_report
+
+            write_report(result, report)
+            err(f"检查结果已写入 {report}")
+        if annotate:
+            from .write.annotate import annotate_all
+
+            dirs = [str(p) if p.is_dir() else str(p.parent) for p in inputs]
+            base = os.path.commonpath([os.path.abspath(d) for d in dirs]) if dirs else None
+            rel_base = os.path.relpath(base) if base else None
+            for label, problem in annotate_all(result, annotate, rel_base, password, force):
+                if problem:
+                    err(f"提示：{label}：{problem}")
+            err(f"标注副本已写入 {annotate}/")
+    except UsageError as e:
+        fail(str(e))
+    if want_json(json_out, fmt):
+        print_json(result.to_json())
+    elif fmt == Format.csv:
+        from .write.csvout import findings_csv
+
+        typer.echo(findings_csv(result), nl=False)
+    else:
+        print_check_text(result)
+    raise typer.Exit(exit_code(result))
+
+
+@app.command()
+def rules(
+    json_out: bool = typer.Option(False, "--json", help="输出 JSON"),
+    fmt: Optional[Format] = typer.Option(None, "--format", help="text 或 json"),
+):
+    """列出全部检查规则：名称、代码、默认级别和说明。"""
+    from .rules import all_rules
+    from .write.styles import SEVERITY_CN
+
+    rs = all_rules()
+    if want_json(json_out, fmt):
+        print_json([{"rule": r.name, "code": r.code, "severity": r.severity, "scope": r.scope, "doc": r.doc}
+                    for r in rs])
+        return
+    for r in rs:
+        typer.echo(f"{r.code}  {pad(r.name, 20)}{SEVERITY_CN[r.severity]}")
+        typer.echo(f"      {r.doc}")
+
+
 def main() -> None:
     try:
         app()

@@ -166,3 +166,32 @@ def parse_deadline(value, year: int | None = None, issued: dt.date | None = None
         return Deadline(text, "date", None, (), "计划年度未知，无法确定日期")
     milestones = tuple(sorted(set(dates)))
     return Deadline(text, "date", milestones[-1], milestones)
+
+
+_CELL_DATE = re.compile(r"^(\d{4})\s*(?:[-./年])\s*(\d{1,2})\s*(?:[-./月])\s*(\d{1,2})\s*日?$")
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+
+def parse_cell_date(value) -> dt.date | None:
+    """A date typed in a cell: a real date, "2020-10-05", "2020.10.5", "2020年10月5日",
+    or an Excel serial number stored as a number or text. None if it is not a date."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if 20000 <= value <= 80000:  # 1954..2119 as Excel serials
+            return EXCEL_EPOCH + dt.timedelta(days=int(value))
+        return None
+    t = squash(cell_text(value))
+    if not t:
+        return None
+    m = _CELL_DATE.match(t)
+    if m:
+        try:
+            return dt.date(int(m[1]), int(m[2]), int(m[3]))
+        except ValueError:
+            return None
+    if re.fullmatch(r"\d{5}(\.0+)?", t):
+        return parse_cell_date(float(t))
+    return None

@@ -196,9 +196,33 @@ def doubled_suffix(name: str) -> str | None:
     return None
 
 
+def _subsequence(short: str, long: str) -> bool:
+    it = iter(long)
+    return all(ch in it for ch in short)
+
+
+def _looks_like_typo(rare: str, common: str, distance: int) -> bool:
+    """Whether two names a distance apart are one unit written wrongly, not two units.
+
+    Differences confined to the start (市财政局 / 财政局, 县公安局 / 市公安局, 其他市各相关部门)
+    are different governments or a style, not typos; short names one character apart are
+    often different units (县税务局 / 县商务局), so they need five characters and a difference
+    away from the first one; two characters apart only counts as an omission
+    (县开发区管委会 ⊂ 县经济开发区管委会).
+    """
+    short, long = sorted((rare, common), key=len)
+    if len(short) < 5:
+        return False
+    if long.endswith(short) or long[1:] == short[1:]:
+        return False
+    if distance == 1:
+        return len(rare) != len(common) or rare[0] == common[0]
+    return _subsequence(short, long)
+
+
 def near_duplicates(counts: Counter, max_distance: int = 2, often: int = 2) -> dict[str, str]:
-    """Names seen once that are one or two edits from a name seen at least ``often`` times:
-    {rare name: frequent name}."""
+    """Names seen once that are one or two characters from a name seen at least ``often``
+    times and look like a typo of it: {rare name: frequent name}."""
     from rapidfuzz.distance import Levenshtein
 
     frequent = [n for n, c in counts.items() if c >= often]
@@ -211,9 +235,8 @@ def near_duplicates(counts: Counter, max_distance: int = 2, often: int = 2) -> d
             if abs(len(f) - len(name)) > max_distance:
                 continue
             d = Levenshtein.distance(name, f, score_cutoff=max_distance)
-            if d <= max_distance and d < best_d and d > 0:
+            if 0 < d < best_d and _looks_like_typo(name, f, d):
                 best, best_d = f, d
-        # a one-character name difference in a short name is usually a different unit
-        if best and (best_d == 1 or min(len(best), len(name)) >= 5):
+        if best:
             out[name] = best
     return out

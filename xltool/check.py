@@ -1,0 +1,274 @@
+"""``xltool check``: validate ledgers, one file or hundreds, in parallel.
+
+One worker call reads a file with the fast reader, runs the rules and returns plain data.
+Unit names seen across the whole batch are combined afterwards (a name seen once that is
+one or two characters from a name seen often is suspect), so a worker never needs the
+other files.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from .config import Config, sheet_config
+from .errors import UnreadableFile, UsageError
+from .grid import DEFAULT_LIMITS, SPREADSHEET_SUFFIXES, Limits
+from .model import Finding
+from .textnorm import cell_text
+from .units import Roster, doubled_suffix, near_duplicates
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    as_of: dt.date
+    config: Config = field(default_factory=Config)
+    roster: Roster | None = None  # --roster (or [roster] in the config file)
+    plan: object | None = None  # xltool.plan.Plan
+    year: int | None = None
+    issued: dt.date | None = None
+    password: str | None = None
+    limits: Limits = DEFAULT_LIMITS
+
+
+@dataclass
+class FileResult:
+    file: str
+    status: str  # ok | findings | error
+    error: str | None = None
+    findings: list[Finding] = field(default_factory=list)
+    tasks: int = 0
+    overdue: int = 0
+    notes: list[str] = field(default_factory=list)
+    # unit name -> (sheet, cell, row) of its first occurrence, and how often it occurs;
+    # only filled when no roster applies to the file (for batch near-duplicates)
+    unit_first: dict = field(default_factory=dict)
+    unit_counts: Counter = field(default_factory=Counter)
+    path: str | None = None  # the real path (for writers)
+
+    def counts(self) -> Counter:
+        return Counter(f.severity for f in self.findings)
+
+    def to_json(self) -> dict:
+        return {"file": self.file, "status": self.status, "error": self.error,
+                "findings": [f.to_json() for f in self.findings]}
+
+
+@dataclass
+class CheckReport:
+    as_of: dt.date
+    files: list[FileResult]
+
+    def summary(self) -> dict:
+        c = Counter()
+        for f in self.files:
+            c.update(f.counts())
+        return {"files": len(self.files), "errors": c["error"], "warnings": c["warning"],
+                "infos": c["info"], "unreadable": sum(f.status == "error" for f in self.files)}
+
+    def to_json(self) -> dict:
+        return {"as_of": self.as_of.isoformat(), "files": [f.to_json() for f in self.files],
+                "summary": self.summary()}
+
+
+def discover(paths: Iterable[str | Path]) -> list[tuple[str, Path]]:
+    """(label, path) of every spreadsheet under the given files and folders, recursively,
+    in a stable order; Office lock files (~$x.xlsx) are skipped. A named file is always
+    kept, whatever its suffix, so that a wrong file is reported rather than ignored."""
+    out: list[tuple[str, Path]] = []
+    for p in paths:
+        p = Path(p)
+        if p.is_dir():
+            found = []
+            for root, dirs, files in os.walk(p):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in sorted(files):
+                    if name.startswith("~$") or not name.lower().endswith(SPREADSHEET_SUFFIXES):
+                        continue
+                    found.append(Path(root) / name)
+            out.extend((str(f), f) for f in found)
+        elif p.name.startswith("~$"):
+            continue
+        else:
+            out.append((str(p), p))
+    return out
+
+
+def _file_roster(ledger, opts: CheckOptions) -> Roster | None:
+    if opts.roster:
+        return opts.roster
+    if opts.plan is not None:
+        return opts.plan.roster()
+    for g in ledger.book.sheets:
+        if "单位名录" in g.name:
+            rows = [[cell_text(v) for v in r] for r in g.rows]
+            r = Roster.from_rows(rows, source=f"工作表“{g.name}”")
+            if r:
+                return r
+    return None
+
+
+def _file_config(ledger, base: Config) -> Config:
+    for g in ledger.book.sheets:
+        if g.name.strip() == "配置":
+            data = sheet_config([[cell_text(v) for v in r] for r in g.rows])
+            if data:
+                return base.merged(data, f"{ledger.path} 的“配置”工作表")
+    return base
+
+
+def check_file(label: str, path: Path, opts: CheckOptions) -> FileResult:
+    """Check one file; never raises for a bad file (it becomes a result with status error)."""
+    from .reader import read_ledger
+    from .rules import Context, run_rules
+
+    try:
+        ledger = read_ledger(path, year=opts.year, issued=opts.issued, as_of=opts.as_of,
+                             password=opts.password, limits=opts.limits, label=label)
+        cfg = _file_config(ledger, opts.config)
+        roster = _file_roster(ledger, opts)
+        ctx = Context(as_of=opts.as_of, config=cfg, roster=roster, plan=opts.plan)
+        findings = run_rules(ledger, ctx)
+    except UnreadableFile as e:
+        return FileResult(label, "error", e.reason, path=str(path))
+    except UsageError as e:
+        return FileResult(label, "error", str(e), path=str(path))
+    except MemoryError:
+        return FileResult(label, "error", "内存不足，文件过大", path=str(path))
+    except Exception as e:  # a bug of ours must not stop the batch: report it on this file
+        return FileResult(label, "error", f"内部错误（{type(e).__name__}: {e}），请将此文件反馈给开发者",
+                          path=str(path))
+    res = FileResult(label, "findings" if findings else "ok", findings=findings,
+                     tasks=sum(len(t.tasks) for t in ledger.tables),
+                     overdue=sum(f.rule == "overdue" for f in findings), notes=list(ledger.book.notes),
+                     path=str(path))
+    if roster is None:
+        for table in ledger.tables:
+            for t in table.tasks:
+                for fld, names in (("lead", t.lead_units), ("responsible", t.responsible_units)):
+                    for n in names:
+                        res.unit_counts[n] += 1
+                        if n not in res.unit_first:
+                            cell = t.cells.get(fld) or t.cells.get("responsible") or t.cells.get("lead")
+                            res.unit_first[n] = (table.sheet, cell, t.excel_row)
+    return res
+
+
+_OPTS: CheckOptions | None = None
+
+
+def _init(opts: CheckOptions) -> None:
+    global _OPTS
+    _OPTS = opts
+
+
+def _work(item: tuple[str, str]) -> FileResult:
+    label, path = item
+    return check_file(label, Path(path), _OPTS)
+
+
+def _pool(jobs: int):
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
+
+    ctx = mp.get_context("fork") if sys.platform.startswith("linux") else mp.get_context()
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init, initargs=(_OPTS,))
+
+
+def _parallel(items: list[tuple[str, str]], jobs: int, tick: Callable[[], None]) -> list[FileResult]:
+    from concurrent.futures import as_completed
+    from concurrent.futures.process import BrokenProcessPool
+
+    results: dict[int, FileResult] = {}
+    pending = list(range(len(items)))
+    try:
+        with _pool(jobs) as ex:
+            futs = {ex.submit(_work, items[i]): i for i in pending}
+            for fut in as_completed(futs):
+                results[futs[fut]] = fut.result()
+                tick()
+    except BrokenProcessPool:
+        # a file made a worker die (e.g. the reader aborted): retry the rest one per process
+        for i in (i for i in pending if i not in results):
+            try:
+                with _pool(1) as ex:
+                    results[i] = ex.submit(_work, items[i]).result()
+            except BrokenProcessPool:
+                results[i] = FileResult(items[i][0], "error", "读取此文件时进程异常退出（文件可能已损坏）",
+                                        path=items[i][1])
+            tick()
+    return [results[i] for i in range(len(items))]
+
+
+def check_paths(paths: Iterable[str | Path], opts: CheckOptions, jobs: int | None = None,
+                progress: Callable[[int, int], None] | None = None) -> CheckReport:
+    global _OPTS
+    files = discover(paths)
+    items = [(label, str(p)) for label, p in files]
+    done = 0
+
+    def tick():
+        nonlocal done
+        done += 1
+        if progress:
+            progress(done, len(items))
+
+    jobs = jobs or os.cpu_count() or 1
+    _OPTS = opts
+    if jobs > 1 and len(items) > 2:
+        results = _parallel(items, min(jobs, len(items)), tick)
+    else:
+        results = []
+        for label, p in items:
+            results.append(check_file(label, Path(p), opts))
+            tick()
+    _batch_unit_names(results, opts)
+    return CheckReport(opts.as_of, results)
+
+
+def _batch_unit_names(results: list[FileResult], opts: CheckOptions) -> None:
+    """unknown-unit without a roster: names seen once in the whole batch, one or two
+    characters from a name seen often."""
+    from .rules import RULES, _load_rule_modules
+
+    _load_rule_modules()
+    rule = RULES["unknown-unit"]
+    if rule.name in opts.config.disabled:
+        return
+    counts = Counter()
+    for r in results:
+        counts.update(r.unit_counts)
+    if not counts:
+        return
+    near = near_duplicates(counts)
+    for r in results:
+        added = False
+        for name, (sheet, cell, row) in r.unit_first.items():
+            if name in near and not doubled_suffix(name):
+                sug = near[name]
+                r.findings.append(Finding(
+                    rule=rule.name, code=rule.code, severity=opts.config.severity.get(rule.name, rule.severity),
+                    message=f"单位“{name}”只出现一次，与常见的“{sug}”只差一两个字，是否写错？",
+                    sheet=sheet, cell=cell, excel_row=row, value=name, suggestion=sug))
+                added = True
+        if added:
+            r.findings.sort(key=lambda f: (f.sheet or "", f.excel_row or 0, f.cell or ""))
+            if r.status == "ok":
+                r.status = "findings"
+
+
+def exit_code(report: CheckReport) -> int:
+    """0 nothing at error severity, 1 findings at error severity, 2 unreadable inputs."""
+    s = report.summary()
+    if s["unreadable"]:
+        return 2
+    return 1 if s["errors"] else 0
+
+
+def with_as_of(opts: CheckOptions, as_of: dt.date) -> CheckOptions:
+    return replace(opts, as_of=as_of)

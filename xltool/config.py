@@ -1,0 +1,145 @@
+"""Check configuration: from ``--config xltool.toml`` and from a 配置 sheet in the workbook.
+
+TOML keys (the 配置 sheet uses the same dotted keys in two columns, 键 | 值):
+
+    [rules]
+    disable = ["due-soon"]            # rules.disable
+    [rules.severity]
+    done-no-evidence = "info"         # rules.severity.done-no-evidence
+    [check]
+    due_soon_days = 15                # check.due_soon_days
+    [status]
+    done = ["已完成"]                  # status.done / status.in_progress / status.not_started
+    [roster]                          # units, aliases, groups (see xltool.units.Roster)
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from .errors import UsageError
+from .model import SEVERITIES
+from .units import Roster
+
+DEFAULT_STATUS = {
+    "done": ("已完成",),
+    "in_progress": ("推进中", "进行中"),
+    "not_started": ("未启动", "未开始"),
+}
+
+
+@dataclass(frozen=True)
+class Config:
+    disabled: frozenset[str] = frozenset()
+    severity: dict = field(default_factory=dict)  # rule -> severity
+    due_soon_days: int = 15
+    status: dict = field(default_factory=lambda: dict(DEFAULT_STATUS))
+    roster: Roster | None = None
+    scoring: dict = field(default_factory=dict)  # [scoring] table, read by rollup
+
+    def status_class(self, text: str | None) -> str | None:
+        """'done' | 'in_progress' | 'not_started' for a status cell, None if empty or unknown."""
+        if not text:
+            return None
+        t = re.sub(r"\s+", "", text)
+        for cls, words in self.status.items():
+            if t in words:
+                return cls
+        return None
+
+    def merged(self, data: dict, source: str) -> "Config":
+        """This config with the keys of ``data`` (a parsed TOML document) applied."""
+        from .rules import RULES
+
+        rules = data.get("rules", {})
+        disabled = set(self.disabled)
+        for name in _as_list(rules.get("disable", [])):
+            if name not in RULES:
+                raise UsageError(f"{source}：未知规则“{name}”（可用 xltool rules 查看规则名）")
+            disabled.add(name)
+        for name in _as_list(rules.get("enable", [])):
+            disabled.discard(name)
+        severity = dict(self.severity)
+        for name, sev in rules.get("severity", {}).items():
+            if name not in RULES:
+                raise UsageError(f"{source}：未知规则“{name}”")
+            if sev not in SEVERITIES:
+                raise UsageError(f"{source}：规则“{name}”的级别“{sev}”无效，应为 error、warning 或 info")
+            severity[name] = sev
+        due_soon = data.get("check", {}).get("due_soon_days", self.due_soon_days)
+        try:
+            due_soon = int(due_soon)
+        except (TypeError, ValueError):
+            raise UsageError(f"{source}：check.due_soon_days 应为整数") from None
+        status = dict(self.status)
+        for cls in DEFAULT_STATUS:
+            if cls in data.get("status", {}):
+                status[cls] = tuple(_as_list(data["status"][cls]))
+        return replace(self, disabled=frozenset(disabled), severity=severity, due_soon_days=due_soon,
+                       status=status, scoring={**self.scoring, **data.get("scoring", {})})
+
+
+def _as_list(v) -> list[str]:
+    if isinstance(v, str):
+        return [x.strip() for x in re.split(r"[,，、;；\s]+", v) if x.strip()]
+    return [str(x).strip() for x in v]
+
+
+def load_config(path: Path | None) -> Config:
+    cfg = Config()
+    if path is None:
+        return cfg
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+        data = tomllib.loads(text)
+    except FileNotFoundError:
+        raise UsageError(f"配置文件 {path} 不存在") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+        raise UsageError(f"配置文件 {path} 格式错误：{e}") from None
+    cfg = cfg.merged({k: v for k, v in data.items() if k != "roster"}, str(path))
+    if "roster" in data:
+        cfg = replace(cfg, roster=Roster.from_toml(text, source=str(path)))
+    return cfg
+
+
+def sheet_config(rows: list[list[str]]) -> dict:
+    """A 配置 sheet (键 | 值 rows with dotted keys) as a TOML-shaped dict."""
+    out: dict = {}
+    for row in rows:
+        if len(row) < 2 or not row[0] or row[0].strip() in ("键", "配置项", "key"):
+            continue
+        key, value = row[0].strip(), row[1]
+        parts = key.split(".")
+        node = out
+        for p in parts[:-1]:
+            node = node.setdefault(p, {})
+        node[parts[-1]] = value
+    return out
+
+
+def load_roster(path: Path) -> Roster:
+    """``--roster``: a TOML file, or a workbook whose 单位名录 sheet (else first sheet) lists units."""
+    path = Path(path)
+    if path.suffix.lower() == ".toml":
+        try:
+            return Roster.from_toml(path.read_text(encoding="utf-8"), source=str(path))
+        except FileNotFoundError:
+            raise UsageError(f"单位名录 {path} 不存在") from None
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+            raise UsageError(f"单位名录 {path} 格式错误：{e}") from None
+    from .errors import UnreadableFile
+    from .grid import read_book
+    from .textnorm import cell_text
+
+    try:
+        book = read_book(path)
+    except UnreadableFile as e:
+        raise UsageError(f"单位名录无法读取：{e}") from None
+    sheet = next((g for g in book.sheets if "单位名录" in g.name), book.sheets[0] if book.sheets else None)
+    roster = Roster.from_rows([[cell_text(v) for v in r] for r in sheet.rows], source=str(path)) if sheet else None
+    if not roster:
+        raise UsageError(f"单位名录 {path} 中没有单位名称")
+    return roster

@@ -1,0 +1,77 @@
+"""The official table as issued (``--plan``): the default roster, and the tasks ledger rows
+are matched to (by 序号 and task text, robust to whitespace)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .model import Task
+from .textnorm import squash
+from .units import Roster
+
+
+def task_key(t: Task) -> str:
+    return squash(t.task) + "|" + squash(t.requirement or "")
+
+
+@dataclass
+class Plan:
+    path: str
+    tasks: list[Task]
+    by_key: dict[str, list[Task]] = field(default_factory=dict)
+    by_seq: dict[str, list[Task]] = field(default_factory=dict)
+
+    def __post_init__(self):
+        for t in self.tasks:
+            self.by_key.setdefault(task_key(t), []).append(t)
+            if t.seq:
+                self.by_seq.setdefault(t.seq, []).append(t)
+        self._keys = list(self.by_key)
+
+    @classmethod
+    def from_ledger(cls, ledger) -> "Plan":
+        return cls(ledger.path, [t for table in ledger.tables for t in table.tasks])
+
+    def roster(self) -> Roster:
+        names = [u for t in self.tasks for u in t.units]
+        return Roster.from_names(names, source=f"任务表 {self.path}")
+
+    def match(self, t: Task) -> Task | None:
+        """The plan task a ledger row is, or None."""
+        from rapidfuzz import fuzz, process
+
+        key = task_key(t)
+        hits = self.by_key.get(key)
+        if hits:
+            if len(hits) == 1 or not t.seq:
+                return hits[0]
+            return next((h for h in hits if h.seq == t.seq), hits[0])
+        same_seq = self.by_seq.get(t.seq or "", [])
+        if same_seq:
+            best = max(same_seq, key=lambda h: fuzz.ratio(task_key(h), key))
+            if fuzz.ratio(task_key(best), key) >= 80:
+                return best
+        hit = process.extractOne(key, self._keys, scorer=fuzz.ratio, score_cutoff=90)
+        return self.by_key[hit[0]][0] if hit else None
+
+
+def differences(t: Task, p: Task) -> list[tuple[str, str]]:
+    """(field, Chinese description) of what a ledger row changed against its plan task."""
+    out = []
+    if task_key(t) != task_key(p):
+        out.append(("task", "任务内容与任务表不一致"))
+    for fld, label, mine, theirs in (("lead", "牵头单位", t.lead_units, p.lead_units),
+                                     ("responsible", "责任单位", t.responsible_units, p.responsible_units)):
+        a, b = {squash(x) for x in mine}, {squash(x) for x in theirs}
+        if a != b:
+            added = [x for x in mine if squash(x) not in b]
+            removed = [x for x in theirs if squash(x) not in a]
+            parts = []
+            if added:
+                parts.append("增加了" + "、".join(added))
+            if removed:
+                parts.append("缺少" + "、".join(removed))
+            out.append((fld, f"{label}与任务表不一致：" + "；".join(parts)))
+    if squash(t.deadline.text) != squash(p.deadline.text):
+        out.append(("deadline", f"时限与任务表不一致：任务表为“{squash(p.deadline.text) or '空'}”"))
+    return out

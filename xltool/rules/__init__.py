@@ -1,0 +1,131 @@
+"""The rule registry. A rule is a small function with a stable name, code and default
+severity; its docstring (Chinese, one paragraph) is what ``xltool rules`` prints.
+
+Scopes: ``task`` rules see one task row, ``table`` rules a whole table, ``file`` rules the
+whole ledger. A rule yields ``Hit``s; the engine turns them into Findings with the sheet,
+cell and severity filled in, so a new rule is a few lines:
+
+    @rule("done-no-date", "XL302", "warning")
+    def done_no_date(task, table, ctx):
+        \"\"\"已完成但未填完成日期……\"\"\"
+        if ...:
+            yield Hit("done_date", "已完成但未填写完成日期")
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+from ..config import Config
+from ..model import SEVERITIES, Finding, Table, Task
+from ..units import Roster
+
+
+@dataclass(frozen=True)
+class Hit:
+    """What a rule reports: the field (column) it is about, or an explicit cell."""
+
+    field: str | None
+    message: str
+    value: str | None = None
+    suggestion: str | None = None
+    cell: str | None = None  # overrides field's cell
+    row: int | None = None
+    sheet: str | None = None
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    code: str
+    severity: str
+    scope: str
+    func: Callable
+    doc: str
+
+
+RULES: dict[str, Rule] = {}
+
+
+def rule(name: str, code: str, severity: str, scope: str = "task"):
+    """Register a rule; refuses a rule without a docstring or with a clashing name/code."""
+
+    def deco(func):
+        doc = " ".join((func.__doc__ or "").split())
+        if not doc:
+            raise TypeError(f"rule {name} has no docstring")
+        if name in RULES or any(r.code == code for r in RULES.values()):
+            raise ValueError(f"rule {name}/{code} registered twice")
+        if severity not in SEVERITIES or scope not in ("task", "table", "file"):
+            raise ValueError(f"rule {name}: bad severity or scope")
+        RULES[name] = Rule(name, code, severity, scope, func, doc)
+        return func
+
+    return deco
+
+
+@dataclass
+class Context:
+    """What the rules know beyond the table: the date, the config, the roster, the plan."""
+
+    as_of: dt.date
+    config: Config = field(default_factory=Config)
+    roster: Roster | None = None
+    plan: object | None = None  # xltool.plan.Plan
+    near: dict[str, str] = field(default_factory=dict)  # batch near-duplicate names
+
+    def done(self, task: Task) -> bool:
+        return self.config.status_class(task.status) == "done"
+
+
+def _load_rule_modules() -> None:
+    from . import dates, plan, scores, status, structure, units  # noqa: F401
+
+
+def run_rules(ledger, ctx: Context) -> list[Finding]:
+    """Every enabled rule over every table of a ledger, findings in sheet/row order."""
+    _load_rule_modules()
+    findings: list[Finding] = []
+    cfg = ctx.config
+
+    def emit(r: Rule, hits: Iterator[Hit], table: Table | None, task: Task | None):
+        for h in hits:
+            cell = h.cell
+            if cell is None and task is not None and h.field is not None:
+                cell = task.cells.get(h.field)
+            findings.append(Finding(
+                rule=r.name, code=r.code, severity=cfg.severity.get(r.name, r.severity), message=h.message,
+                sheet=h.sheet or (table.sheet if table else None), cell=cell,
+                excel_row=h.row if h.row is not None else (task.excel_row if task else None),
+                value=h.value, suggestion=h.suggestion,
+            ))
+
+    active = [r for r in RULES.values() if r.name not in cfg.disabled]
+    for r in active:
+        if r.scope == "file":
+            emit(r, r.func(ledger, ctx), None, None)
+    for table in ledger.tables:
+        for r in active:
+            if r.scope == "table":
+                emit(r, r.func(table, ctx), table, None)
+        for task in table.tasks:
+            for r in active:
+                if r.scope == "task":
+                    emit(r, r.func(task, table, ctx), table, task)
+    order = {s.name: i for i, s in enumerate(getattr(ledger.book, "sheets", []))}
+    findings.sort(key=lambda f: (order.get(f.sheet, -1), f.excel_row or 0, _col_key(f.cell)))
+    return findings
+
+
+def _col_key(cell: str | None) -> tuple:
+    if not cell:
+        return (0, "")
+    letters = "".join(ch for ch in cell if ch.isalpha())
+    return (len(letters), letters)
+
+
+def all_rules() -> list[Rule]:
+    _load_rule_modules()
+    return sorted(RULES.values(), key=lambda r: r.code)

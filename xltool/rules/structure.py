@@ -1,0 +1,90 @@
+"""Rules about the table itself: header, required cells, 序号, points."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from ..fields import match_header
+from ..model import cell_ref
+from ..textnorm import cell_text
+from . import Hit, rule
+
+AUX_SHEETS = ("填报说明", "单位名录", "配置", "检查结果", "说明", "汇总")
+
+
+@rule("header-missing", "XL001", "error", scope="file")
+def header_missing(ledger, ctx):
+    """找不到表头：工作簿（或某个工作表）中没有同时含任务列（工作任务、重点任务、具体要求、二级指标等）和单位列（牵头单位、责任单位、责任部门）的表头行，因此无法读取任务。"""
+    with_tables = {t.sheet for t in ledger.tables}
+    partial = []
+    for g in ledger.book.sheets:
+        if g.name in with_tables or g.hidden or any(a in g.name for a in AUX_SHEETS):
+            continue
+        for r in range(min(g.height, 60)):
+            words = {match_header(cell_text(v)) for v in g.rows[r] if isinstance(v, str) and len(v) <= 24}
+            words.discard(None)
+            if len(words) >= 2:
+                missing = []
+                if not words & {"task", "requirement"}:
+                    missing.append("任务列")
+                if not words & {"lead", "responsible"}:
+                    missing.append("单位列")
+                partial.append(Hit(None, f"第{r + 1}行像是表头，但缺少{'和'.join(missing)}，无法读取任务",
+                                   sheet=g.name, cell=cell_ref(r, 0), row=r + 1))
+                break
+    yield from partial
+    if not ledger.tables and not partial:
+        first = next((g.name for g in ledger.book.sheets if not g.hidden), None)
+        yield Hit(None, "未找到任务表：没有同时含任务列和单位列（牵头单位/责任单位）的表头行", sheet=first)
+
+
+_LABEL = {"task": "任务", "unit": "责任单位（牵头或责任）", "deadline": "时限"}
+
+
+@rule("missing-field", "XL002", "error")
+def missing_field(task, table, ctx):
+    """必填项为空：在合并单元格和“同上”空白都已还原之后，任务、单位（牵头单位或责任单位至少一项）或时限单元格仍为空。只检查表中存在的列。"""
+    if not task.task:
+        yield Hit("task" if table.has("task") else "requirement", "任务内容为空")
+    if (table.has("lead") or table.has("responsible")) and not task.units:
+        fld = "lead" if table.has("lead") else "responsible"
+        yield Hit(fld, "牵头单位和责任单位都为空")
+    if table.has("deadline") and task.deadline.kind == "none":
+        yield Hit("deadline", "时限要求为空")
+
+
+@rule("duplicate-seq", "XL003", "warning", scope="table")
+def duplicate_seq(table, ctx):
+    """序号重复：同一张表中某个序号在上方已经用过（每次重复都报告，第一次出现不报告）。合并单元格或承接上行的序号不算重复。"""
+    seen: dict[str, int] = {}
+    for t in table.tasks:
+        if "seq" not in t.own or not t.seq:
+            continue
+        if t.seq in seen:
+            yield Hit(None, f"序号 {t.seq} 与第{seen[t.seq]}行重复", value=t.seq,
+                      cell=t.cells.get("seq"), row=t.excel_row)
+        else:
+            seen[t.seq] = t.excel_row
+
+
+@rule("points-total", "XL004", "error", scope="table")
+def points_total(table, ctx):
+    """分值合计不等于100：考核任务分解表中各一级指标（如“组织领导（10）”）的分值之和不是 100。分页后重复出现的同一指标只计一次；加减分项目不计入。"""
+    if table.kind != "assessment":
+        return
+    points: dict[str, float] = {}
+    for t in table.tasks:
+        if t.level1 and t.points is not None and t.level1 not in points:
+            points[t.level1] = t.points
+    if not points:
+        return
+    total = sum(points.values())
+    if abs(total - 100) > 1e-6:
+        parts = "＋".join(f"{k}{v:g}" for k, v in points.items())
+        col = table.columns.get("level1", 0)
+        yield Hit(None, f"一级指标分值合计 {total:g} 分，不等于 100 分（{parts}）", value=f"{total:g}",
+                  cell=cell_ref(table.header_row - 1, col), row=table.header_row)
+
+
+def seq_counts(table) -> Counter:
+    return Counter(t.seq for t in table.tasks if "seq" in t.own and t.seq)

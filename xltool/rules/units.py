@@ -1,0 +1,29 @@
+"""Rules about unit names."""
+
+from __future__ import annotations
+
+from ..units import doubled_suffix
+from . import Hit, rule
+
+
+@rule("unknown-unit", "XL101", "warning")
+def unknown_unit(task, table, ctx):
+    """单位名称不在名录中：单位不在单位名录里（--roster，否则 --plan 任务表中的单位，否则模板的“单位名录”工作表），并给出最接近的名录名称作为建议。没有名录时，报告只出现一次、且与多次出现的名称只差一两个字的名称，以及“局局”这类重复字。名称按原样保留，从不自动改写。"""
+    for fld, names in (("lead", task.lead_units), ("responsible", task.responsible_units)):
+        if not table.has(fld):
+            fld = "responsible" if table.has("responsible") else "lead"
+        for name in names:
+            if ctx.roster:
+                if ctx.roster.canonical(name) is None:
+                    sug = ctx.roster.suggest(name)
+                    src = f"（{ctx.roster.source}）" if ctx.roster.source else ""
+                    yield Hit(fld, f"单位“{name}”不在单位名录中{src}" + (f"，是否为“{sug}”？" if sug else ""),
+                              value=name, suggestion=sug)
+                continue
+            fix = doubled_suffix(name)
+            if fix:
+                yield Hit(fld, f"单位“{name}”疑似多打了一个“{name[-1]}”，是否为“{fix}”？", value=name, suggestion=fix)
+            elif name in ctx.near:
+                sug = ctx.near[name]
+                yield Hit(fld, f"单位“{name}”只出现一次，与常见的“{sug}”只差一两个字，是否写错？",
+                          value=name, suggestion=sug)

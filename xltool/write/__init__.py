@@ -1,0 +1,1 @@
+"""Everything xltool writes: reports, annotated copies, summaries, templates, filled copies."""

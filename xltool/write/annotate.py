@@ -1,0 +1,159 @@
+"""``check --annotate DIR``: a marked-up copy of each checked workbook, never the input.
+
+Cells with findings are filled (error red, warning amber, info blue) and carry a comment
+with the messages; overdue rows are tinted; a 检查结果 sheet lists the file's findings with
+links to the cells. Everything else of the workbook is left as openpyxl read it.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from collections import defaultdict
+from pathlib import Path
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.comments import Comment
+from openpyxl.utils.cell import get_column_letter
+from openpyxl.worksheet.hyperlink import Hyperlink
+
+from .atomic import save_workbook
+from .styles import BORDER, OVERDUE_ROW_FILL, SEVERITY_CN, SEVERITY_FILL, WRAP, header_row
+
+RESULT_SHEET = "检查结果"
+_RANK = {"error": 0, "warning": 1, "info": 2}
+
+
+def annotated_name(label: str, base: str | None) -> Path:
+    """Where a file's copy goes inside DIR: its path relative to the common input folder."""
+    p = Path(label)
+    rel = Path(os.path.relpath(p, base)) if base else Path(p.name)
+    if rel.parts and rel.parts[0] == "..":
+        rel = Path(p.name)
+    return rel.with_suffix(".xlsx") if p.suffix.lower() == ".xls" else rel
+
+
+def _open(path: str, password: str | None):
+    """openpyxl workbook of an .xlsx/.xlsm, or None for .xls (rebuilt from values)."""
+    from ..grid.guard import OLE_MAGIC
+
+    with open(path, "rb") as fh:
+        head = fh.read(8)
+    keep_vba = path.lower().endswith(".xlsm")
+    if head.startswith(OLE_MAGIC):
+        from ..grid import _decrypt
+
+        dec = _decrypt(path, Path(path), password)
+        if dec is None or not dec.getvalue().startswith(b"PK"):
+            return None
+        return load_workbook(io.BytesIO(dec.getvalue()), keep_vba=keep_vba)
+    return load_workbook(path, keep_vba=keep_vba)
+
+
+def _from_grids(path: str, password: str | None) -> Workbook:
+    """An .xls rebuilt as .xlsx from its values and merges (formats cannot be carried over)."""
+    from ..grid import read_book
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for g in read_book(path, password=password).sheets:
+        ws = wb.create_sheet(g.name[:31])
+        for r, row in enumerate(g.rows, start=1):
+            for c, v in enumerate(row, start=1):
+                if v not in (None, ""):
+                    ws.cell(r, c, v)
+        for m in g.merges:
+            ws.merge_cells(start_row=m.r0 + 1, start_column=m.c0 + 1, end_row=m.r1 + 1, end_column=m.c1 + 1)
+        if g.hidden:
+            ws.sheet_state = "hidden"
+    return wb
+
+
+def _anchor(ws, coord: str) -> str:
+    for rng in ws.merged_cells.ranges:
+        if coord in rng:
+            return rng.start_cell.coordinate
+    return coord
+
+
+def annotate_file(result, out: Path, password: str | None = None) -> None:
+    wb = _open(result.path, password)
+    note = None
+    if wb is None:
+        wb = _from_grids(result.path, password)
+        note = "原文件为 .xls 格式，标注副本另存为 .xlsx，只保留了数值和合并单元格"
+    by_cell: dict[tuple[str, str], list] = defaultdict(list)
+    overdue_rows: dict[str, set[int]] = defaultdict(set)
+    for f in result.findings:
+        if f.sheet in wb.sheetnames and f.cell:
+            by_cell[(f.sheet, _anchor(wb[f.sheet], f.cell))].append(f)
+        if f.rule == "overdue" and f.sheet in wb.sheetnames and f.excel_row:
+            overdue_rows[f.sheet].add(f.excel_row)
+    for sheet, rows in overdue_rows.items():
+        ws = wb[sheet]
+        width = ws.max_column
+        for r in rows:
+            for c in range(1, width + 1):
+                cell = ws.cell(r, c)
+                if (sheet, cell.coordinate) not in by_cell and cell.__class__.__name__ != "MergedCell":
+                    cell.fill = OVERDUE_ROW_FILL
+    for (sheet, coord), fs in by_cell.items():
+        cell = wb[sheet][coord]
+        worst = min(fs, key=lambda f: _RANK[f.severity])
+        cell.fill = SEVERITY_FILL[worst.severity]
+        text = "\n".join(f"【{SEVERITY_CN[f.severity]}·{f.rule}】{f.message}"
+                         + (f"（建议：{f.suggestion}）" if f.suggestion else "") for f in fs)
+        if cell.comment is not None:
+            text = cell.comment.text + "\n" + text
+        cell.comment = Comment(text, "xltool", width=360, height=40 + 20 * len(fs))
+    _result_sheet(wb, result, note)
+    save_workbook(wb, out)
+
+
+def _result_sheet(wb, result, note: str | None) -> None:
+    if RESULT_SHEET in wb.sheetnames:
+        del wb[RESULT_SHEET]
+    ws = wb.create_sheet(RESULT_SHEET)
+    c = result.counts()
+    ws.cell(1, 1, f"{result.file}：错误 {c['error']}，警告 {c['warning']}，提示 {c['info']}")
+    if note:
+        ws.cell(2, 1, note)
+    header_row(ws, 3, ["工作表", "单元格", "级别", "规则", "问题", "原值", "建议"], [14, 9, 7, 18, 70, 24, 20])
+    for i, f in enumerate(result.findings, start=4):
+        vals = [f.sheet, f.cell, SEVERITY_CN[f.severity], f.rule, f.message, f.value, f.suggestion]
+        for j, v in enumerate(vals, start=1):
+            cell = ws.cell(i, j, v)
+            cell.alignment = WRAP
+            cell.border = BORDER
+        ws.cell(i, 3).fill = SEVERITY_FILL[f.severity]
+        if f.sheet and f.cell and f.sheet in wb.sheetnames:
+            loc = "'" + f.sheet.replace("'", "''") + "'!" + f.cell
+            ws.cell(i, 2).hyperlink = Hyperlink(ref=ws.cell(i, 2).coordinate, location=loc)
+            ws.cell(i, 2).style = "Hyperlink"
+    ws.freeze_panes = "A4"
+    last = max(3, len(result.findings) + 3)
+    ws.auto_filter.ref = f"A3:{get_column_letter(7)}{last}"
+
+
+def annotate_all(report, out_dir: Path, inputs_base: str | None, password: str | None = None,
+                 force: bool = False) -> list[tuple[str, str | None]]:
+    """Annotated copies of every readable file; returns (label, error or None) per file."""
+    from ..errors import UsageError
+    from .atomic import guard_output
+
+    done = []
+    for r in report.files:
+        if r.status == "error" or not r.path:
+            continue
+        out = Path(out_dir) / annotated_name(r.file, inputs_base)
+        try:
+            guard_output(out, [Path(r.path)], force=force)
+            annotate_file(r, out, password)
+            done.append((r.file, None))
+        except UsageError as e:
+            done.append((r.file, str(e)))
+        except Exception as e:  # one copy failing must not stop the others
+            done.append((r.file, f"无法写出标注副本（{type(e).__name__}: {e}）"))
+    return done
+
+

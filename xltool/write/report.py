@@ -1,0 +1,81 @@
+"""``check --report findings.xlsx``: a summary sheet and a findings sheet whose cells
+link to the offending cell of the checked file."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.worksheet.hyperlink import Hyperlink
+
+from .atomic import save_workbook
+from .styles import BORDER, SEVERITY_CN, SEVERITY_FILL, WRAP, header_row
+
+
+def _quote_sheet(name: str) -> str:
+    return "'" + name.replace("'", "''") + "'"
+
+
+def link_target(source: str, report_dir: Path) -> str:
+    """The checked file as seen from the report's folder (relative where possible)."""
+    try:
+        return os.path.relpath(Path(source).resolve(), report_dir.resolve()).replace(os.sep, "/")
+    except ValueError:  # another drive on Windows
+        return Path(source).resolve().as_uri()
+
+
+def write_report(report, out: Path) -> None:
+    out = Path(out)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "汇总"
+    ws.cell(1, 1, f"台账检查结果（基准日期 {report.as_of}）").font = ws.cell(1, 1).font.copy(bold=True, size=14)
+    header_row(ws, 2, ["文件", "状态", "任务行数", "错误", "警告", "提示", "逾期", "说明"],
+               [48, 10, 10, 8, 8, 8, 8, 60])
+    status_cn = {"ok": "通过", "findings": "有问题", "error": "无法读取"}
+    for i, f in enumerate(report.files, start=3):
+        c = f.counts()
+        row = [f.file, status_cn[f.status], f.tasks, c["error"], c["warning"], c["info"], f.overdue,
+               f.error or "；".join(f.notes)]
+        for j, v in enumerate(row, start=1):
+            cell = ws.cell(i, j, v)
+            cell.border = BORDER
+        if f.status == "error":
+            ws.cell(i, 2).fill = SEVERITY_FILL["error"]
+    s = report.summary()
+    last = len(report.files) + 3
+    ws.cell(last, 1, f"合计 {s['files']} 个文件，无法读取 {s['unreadable']} 个").font = ws.cell(last, 1).font.copy(bold=True)
+    for j, k in ((4, "errors"), (5, "warnings"), (6, "infos")):
+        ws.cell(last, j, s[k])
+    ws.cell(last, 7, sum(f.overdue for f in report.files))
+    ws.freeze_panes = "A3"
+    ws.auto_filter.ref = f"A2:H{max(2, last - 1)}"
+
+    fs = wb.create_sheet("问题清单")
+    header_row(fs, 1, ["文件", "工作表", "单元格", "规则", "代码", "级别", "问题", "原值", "建议"],
+               [40, 14, 9, 18, 8, 7, 60, 24, 20])
+    r = 1
+    base = out.parent
+    for f in report.files:
+        rows = [(None, None, "unreadable", "", "error", f.error, None, None)] if f.status == "error" else [
+            (x.sheet, x.cell, x.rule, x.code, x.severity, x.message, x.value, x.suggestion) for x in f.findings]
+        for sheet, cell, rule, code, sev, msg, value, sug in rows:
+            r += 1
+            vals = [f.file, sheet, cell, rule, code, SEVERITY_CN[sev], msg, value, sug]
+            for j, v in enumerate(vals, start=1):
+                c = fs.cell(r, j, v)
+                c.alignment = WRAP
+                c.border = BORDER
+            fs.cell(r, 6).fill = SEVERITY_FILL[sev]
+            if f.path:
+                target = link_target(f.path, base)
+                loc = f"{_quote_sheet(sheet)}!{cell}" if sheet and cell else (
+                    f"{_quote_sheet(sheet)}!A1" if sheet else None)
+                link_cell = fs.cell(r, 3 if cell else 1)
+                link_cell.hyperlink = Hyperlink(ref=link_cell.coordinate, target=target, location=loc,
+                                                tooltip="打开该文件并定位到此单元格")
+                link_cell.style = "Hyperlink"
+    fs.freeze_panes = "A2"
+    fs.auto_filter.ref = f"A1:I{max(r, 1)}"
+    save_workbook(wb, out)
