@@ -1,0 +1,119 @@
+import hashlib
+import json
+import shutil
+
+import pytest
+from conftest import seed
+from ledgers import make_ledger
+from typer.testing import CliRunner
+
+from xltool.check import CheckOptions, check_paths
+from xltool.cli import app
+
+runner = CliRunner()
+
+
+def digest(folder):
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory):
+    root = tmp_path_factory.mktemp("batch")
+    for i in range(197):
+        sub = root / f"区{i % 4}"
+        rows = [[1, "任务甲", "县政府办", "县财政局", "2020年9月底前", "已完成" if i % 2 else "推进中",
+                 "2020-09-01" if i % 2 else None, None, "材料" if i % 2 else None],
+                [2, "任务乙", "县政府办", "县财政局", "持续推进", "推进中"]]
+        make_ledger(sub / f"台账 {i:03d}.xlsx", rows)
+    (root / "坏文件1.xlsx").write_bytes(b"this is not a workbook")
+    (root / "区0" / "坏文件2.xlsx").write_bytes(seed("001").read_bytes()[:3000])
+    (root / "区1" / "坏文件3.xls").write_bytes(b"")
+    (root / "区1" / "~$台账 001.xlsx").write_bytes(b"lock")
+    return root
+
+
+def test_batch_of_200_with_3_broken_files(batch, tmp_path):
+    before = digest(batch)
+    res = runner.invoke(app, ["check", str(batch), "--as-of", "2020-11-20", "--json", "--jobs", "2",
+                              "--report", str(tmp_path / "r.xlsx"), "--annotate", str(tmp_path / "ann")])
+    assert res.exit_code == 2  # unreadable inputs
+    doc = json.loads(res.stdout)
+    assert doc["summary"] == {"files": 200, "errors": 99, "warnings": 0, "infos": 0, "unreadable": 3}
+    bad = sorted(f["file"].rsplit("/", 1)[-1] for f in doc["files"] if f["status"] == "error")
+    assert bad == ["坏文件1.xlsx", "坏文件2.xlsx", "坏文件3.xls"]
+    assert all(f["error"] for f in doc["files"] if f["status"] == "error")
+    assert digest(batch) == before  # every input byte-identical
+    assert len(list((tmp_path / "ann").rglob("*.xlsx"))) == 197
+
+
+def test_parallel_equals_serial_and_json_equals_library(batch):
+    opts = CheckOptions(as_of=__import__("datetime").date(2020, 11, 20))
+    serial = check_paths([batch], opts, jobs=1).to_json()
+    parallel = check_paths([batch], opts, jobs=2).to_json()
+    assert serial == parallel
+    res = runner.invoke(app, ["check", str(batch), "--as-of", "2020-11-20", "--json", "-j", "1"])
+    assert json.loads(res.stdout) == json.loads(json.dumps(serial, ensure_ascii=False))
+
+
+def test_exit_codes(tmp_path):
+    clean = make_ledger(tmp_path / "ok.xlsx", [[1, "甲", "县政府办", None, "持续推进", "推进中"]])
+    late = make_ledger(tmp_path / "late.xlsx", [[1, "甲", "县政府办", None, "2020年9月底前", "推进中"]])
+    assert runner.invoke(app, ["check", str(clean), "--as-of", "2020-11-20"]).exit_code == 0
+    assert runner.invoke(app, ["check", str(late), "--as-of", "2020-11-20"]).exit_code == 1
+    assert runner.invoke(app, ["check", str(late), "--as-of", "2020-09-20"]).exit_code == 0
+    assert runner.invoke(app, ["check", str(tmp_path / "none.xlsx")]).exit_code == 2
+    assert runner.invoke(app, ["check", str(late), "--as-of", "not-a-date"]).exit_code == 2
+
+
+def test_csv_neutralises_formulas(tmp_path):
+    p = make_ledger(tmp_path / "f.xlsx", [[1, "甲", "=HYPERLINK(\"http://x\")", None, "全年", "+完成"]])
+    res = runner.invoke(app, ["check", str(p), "--as-of", "2020-11-20", "--format", "csv"])
+    lines = res.stdout.splitlines()
+    assert lines[0].startswith("file,sheet,cell")
+    assert not any(cell.startswith(("=", "+", "-", "@")) for ln in lines[1:] for cell in ln.split(","))
+    assert "'+完成" in res.stdout
+
+
+def test_existing_output_needs_force_and_inputs_are_never_outputs(tmp_path):
+    p = make_ledger(tmp_path / "a.xlsx", [[1, "甲", "县政府办", None, "全年", "推进中"]])
+    out = tmp_path / "r.xlsx"
+    out.write_bytes(b"keep")
+    res = runner.invoke(app, ["check", str(p), "--report", str(out)])
+    assert res.exit_code == 2 and "--force" in res.stderr and out.read_bytes() == b"keep"
+    res = runner.invoke(app, ["check", str(p), "--report", str(p), "--force"])
+    assert res.exit_code == 2 and "输入" in res.stderr
+    assert runner.invoke(app, ["check", str(p), "--report", str(out), "--force", "--as-of", "2020-01-01"]).exit_code == 0
+
+
+def test_seed_tables_findings(tmp_path):
+    """On the official tables every finding is one a careful reader agrees with."""
+    def rules_of(name, as_of):
+        (r,) = check_paths([seed(name)], CheckOptions(as_of=as_of), jobs=1).files
+        return [(f.excel_row, f.rule, f.value) for f in r.findings if f.rule != "overdue"], \
+            sum(f.rule == "overdue" for f in r.findings)
+
+    import datetime as dt
+    early = dt.date(2018, 6, 1)
+    assert rules_of("000", early) == ([], 0)
+    assert rules_of("003", early) == ([], 0)
+    f001, late001 = rules_of("001", early)
+    assert f001 == [(8, "unknown-unit", "食品药品监管局局"), (31, "duplicate-seq", "14")]
+    assert late001 == 0 and rules_of("001", dt.date(2021, 1, 1))[1] == 34
+    f002, _ = rules_of("002", dt.date(2019, 7, 10))
+    assert sorted({r for r, rule, _ in f002 if rule == "missing-field"}) == [7, 8, 9, 10, 11, 14, 15, 16, 56, 57]
+    assert sorted(v for _, rule, v in f002 if rule == "unknown-unit") == sorted(
+        ["市直相关部门", "市自然资源和规划局", "市退役军人局", "市市场监督管理局", "市市场监督管理局局"])
+    f004, _ = rules_of("004", dt.date(2020, 10, 1))
+    assert [(r, rule, v) for r, rule, v in f004 if rule != "due-soon"] == [(11, "unknown-unit", "县开发区管委会")]
+
+
+def test_lock_files_and_copies_in_other_folders(tmp_path):
+    a = make_ledger(tmp_path / "x" / "同名.xlsx", [[1, "甲", "县政府办", None, "全年", "推进中"]])
+    shutil.copy(a, tmp_path / "同名.xlsx")
+    (tmp_path / "~$同名.xlsx").write_bytes(b"lock")
+    res = runner.invoke(app, ["check", str(tmp_path), "--as-of", "2020-01-01", "--annotate", str(tmp_path / "out")])
+    assert res.exit_code == 0, res.output
+    assert sorted(p.relative_to(tmp_path / "out").as_posix() for p in (tmp_path / "out").rglob("*.xlsx")) == [
+        "x/同名.xlsx", "同名.xlsx"]
