@@ -55,6 +55,12 @@ class Plan:
         return self.by_key[hit[0]][0] if hit else None
 
 
+def _same_unit_typo(a: str, b: str) -> bool:
+    from rapidfuzz import fuzz
+
+    return fuzz.ratio(squash(a), squash(b)) >= 85
+
+
 def differences(t: Task, p: Task) -> list[tuple[str, str]]:
     """(field, Chinese description) of what a ledger row changed against its plan task."""
     out = []
@@ -66,6 +72,14 @@ def differences(t: Task, p: Task) -> list[tuple[str, str]]:
         if a != b:
             added = [x for x in mine if squash(x) not in b]
             removed = [x for x in theirs if squash(x) not in a]
+            # a misspelt name (县财政局局 for 县财政局) is unknown-unit's finding, not a change
+            for x in list(added):
+                twin = next((y for y in removed if _same_unit_typo(x, y)), None)
+                if twin is not None:
+                    added.remove(x)
+                    removed.remove(twin)
+            if not added and not removed:
+                continue
             parts = []
             if added:
                 parts.append("增加了" + "、".join(added))
