@@ -11,6 +11,7 @@ import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from dateutil.relativedelta import relativedelta
 
@@ -129,7 +130,11 @@ def parse_deadline(value, year: int | None = None, issued: dt.date | None = None
         return Deadline(cell_text(value), "date", value.date(), (value.date(),))
     if isinstance(value, dt.date):
         return Deadline(value.isoformat(), "date", value, (value,))
-    text = cell_text(value)
+    return _parse_text(cell_text(value), year, issued)
+
+
+@lru_cache(maxsize=4096)
+def _parse_text(text: str, year: int | None, issued: dt.date | None) -> Deadline:
     t = _normalise(text)
     if not t:
         return Deadline(text, "none")

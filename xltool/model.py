@@ -58,14 +58,13 @@ class Grid:
                 for c in range(m.c0, m.c1 + 1):
                     self._anchor[(r, c)] = (m.r0, m.c0)
         self._by_anchor = {(m.r0, m.c0): m for m in self.merges}
+        self.width = max((len(r) for r in self.rows), default=0)
+        if self.merges:
+            self.width = max(self.width, max(m.c1 for m in self.merges) + 1)
 
     @property
     def height(self) -> int:
         return len(self.rows)
-
-    @property
-    def width(self) -> int:
-        return max((len(r) for r in self.rows), default=0)
 
     def raw(self, r: int, c: int) -> Any:
         if 0 <= r < len(self.rows):
@@ -77,6 +76,8 @@ class Grid:
 
     def anchor(self, r: int, c: int) -> tuple[int, int]:
         """The top-left cell of the merge (r, c) lies in, or (r, c) itself."""
+        if not self._anchor:
+            return (r, c)
         return self._anchor.get((r, c), (r, c))
 
     def value(self, r: int, c: int) -> Any:

@@ -45,7 +45,7 @@ def _row_fields(grid: Grid, r: int) -> dict[int, tuple[str, str]]:
     A merged header cell names the field for every column it spans."""
     out = {}
     row = grid.rows[r] if r < grid.height else []
-    width = max(len(row), grid.width if grid.merges else 0)
+    width = grid.width if grid.merges else len(row)
     for c in range(width):
         ar, ac = grid.anchor(r, c)
         if ar != r:  # continuation of a cell merged down from above

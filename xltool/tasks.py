@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from .deadlines import parse_deadline
-from .model import Grid, Task, cell_ref
+from .model import Grid, Task, col_letter
 from .table import NUMBERED, SECTION_L1, SECTION_L2, Layout
 from .textnorm import cell_text
 from .units import split_units
@@ -22,12 +22,17 @@ WITHIN_TASK = ("seq", "task", "lead", "responsible", "deadline", "level2", "row_
 GROUPING = ("section", "subsection", "level1")
 FOOTER = re.compile(r"^\s*(?:注\s*\d?\s*[:：]|备\s*注\s*[:：]|说\s*明\s*[:：]|抄\s*送\s*[:：]|"
                     r"(?:填报人|填表人|审核人|联系人|联系电话|制表人?|签发人?|单位负责人|主要负责人)\s*[:：])")
+_SPACE = re.compile(r"\s+")
 _LEVEL1 = re.compile(r"^(?P<name>.*?)\s*[（(]\s*(?P<points>\d+(?:\.\d+)?)\s*分?\s*[)）]\s*$")
 
 
 def join_lines(text: str) -> str:
     """Lines of a multi-line cell joined: no space between CJK characters, one between words."""
-    lines = [ln.strip() for ln in re.split(r"\r?\n|\r", text or "")]
+    if not text:
+        return ""
+    if "\n" not in text and "\r" not in text:
+        return text.strip()
+    lines = [ln.strip() for ln in re.split(r"\r?\n|\r", text)]
     out = ""
     for ln in lines:
         if not ln:
@@ -77,6 +82,7 @@ def _vertical_merge_cols(grid: Grid, cols: set[int], r0: int, r1: int) -> set[in
 
 def build_tasks(grid: Grid, lay: Layout, year: int | None, issued) -> list[Task]:
     cols = dict(lay.columns)
+    letters = {f: col_letter(c) for f, c in cols.items()}
     task_col = cols.get("task", cols.get("requirement"))
     if task_col is None:
         return []
@@ -109,7 +115,7 @@ def build_tasks(grid: Grid, lay: Layout, year: int | None, issued) -> list[Task]
         if FOOTER.match(texts[0]) and len(texts) <= 2 and set(own) - section_cols:
             if all(c not in cols.values() or c == min(own) for c in own):
                 break
-        if {re.sub(r"\s+", "", t) for t in texts} <= header_words:
+        if all(len(t) <= 24 for t in texts) and {_SPACE.sub("", t) for t in texts} <= header_words:
             continue  # header repeated after a page break
         if len(texts) == 1 and not (set(own) & section_cols):
             if SECTION_L1.match(texts[0]):
@@ -179,7 +185,7 @@ def build_tasks(grid: Grid, lay: Layout, year: int | None, issued) -> list[Task]
             points=points,
             level2=join_lines(values.get("level2", "")) or None,
             row_points=_number(grid.value(r, cols["row_points"])) if "row_points" in cols else None,
-            status=re.sub(r"\s+", "", values.get("status", "")) or None,
+            status=_SPACE.sub("", values.get("status", "")) or None,
             done_date=grid.value(r, cols["done_date"]) if "done_date" in cols else None,
             progress=values.get("progress") or None,
             evidence=values.get("evidence") or None,
@@ -187,7 +193,7 @@ def build_tasks(grid: Grid, lay: Layout, year: int | None, issued) -> list[Task]
             score=grid.value(r, cols["score"]) if "score" in cols else None,
             starts_task=starts,
             own=own_fields,
-            cells={f: cell_ref(r, c) for f, c in cols.items()},
+            cells={f: f"{letters[f]}{r + 1}" for f in cols},
             texts={f: v for f, v in values.items()},
         )
         tasks.append(task)

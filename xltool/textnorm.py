@@ -15,6 +15,8 @@ def cell_text(value) -> str:
     """A cell value as the text a person sees (empty for None)."""
     if value is None:
         return ""
+    if type(value) is str:
+        return value.strip()
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, float):

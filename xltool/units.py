@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from functools import lru_cache
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -54,6 +55,7 @@ def _clean(name: str) -> str:
     return name
 
 
+@lru_cache(maxsize=4096)
 def split_units(text: str, default_role: str = "responsible") -> Units:
     """Split a unit cell into lead and responsible names.
 

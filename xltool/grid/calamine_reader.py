@@ -17,6 +17,8 @@ from .guard import Limits
 def _reason(e: Exception) -> str:
     msg = str(e).splitlines()[0] if str(e) else type(e).__name__
     low = msg.lower()
+    if "entity" in low or "doctype" in low:
+        return "文件含有 XML 实体声明（Excel 从不写入，可能是恶意文件），已拒绝读取"
     if "password" in low or "encrypt" in low:
         return "文件设有密码保护；请用 --password 提供密码"
     if "too small" in low or "invalid ole" in low or "cannot detect" in low:
@@ -45,7 +47,7 @@ def read_grids(source, path: str, limits: Limits) -> list[Grid]:
             try:
                 sheet = wb.get_sheet_by_name(name)
             except Exception as e:
-                raise UnreadableFile(path, f"工作表“{name}”无法读取（{_reason(e)}）") from None
+                raise UnreadableFile(path, f"工作表“{name}”无法读取：{_reason(e)}") from None
             end = sheet.end
             h, w = (end[0] + 1, end[1] + 1) if end else (0, 0)
             if h * w > limits.max_cells:

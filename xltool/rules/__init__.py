@@ -44,12 +44,15 @@ class Rule:
     scope: str
     func: Callable
     doc: str
+    needs: tuple[str, ...] = ()  # the rule applies only to tables with one of these columns
+    needs_plan: bool = False
 
 
 RULES: dict[str, Rule] = {}
 
 
-def rule(name: str, code: str, severity: str, scope: str = "task"):
+def rule(name: str, code: str, severity: str, scope: str = "task", needs: tuple[str, ...] = (),
+         needs_plan: bool = False):
     """Register a rule; refuses a rule without a docstring or with a clashing name/code."""
 
     def deco(func):
@@ -60,7 +63,7 @@ def rule(name: str, code: str, severity: str, scope: str = "task"):
             raise ValueError(f"rule {name}/{code} registered twice")
         if severity not in SEVERITIES or scope not in ("task", "table", "file"):
             raise ValueError(f"rule {name}: bad severity or scope")
-        RULES[name] = Rule(name, code, severity, scope, func, doc)
+        RULES[name] = Rule(name, code, severity, scope, func, doc, needs, needs_plan)
         return func
 
     return deco
@@ -107,13 +110,15 @@ def run_rules(ledger, ctx: Context) -> list[Finding]:
         if r.scope == "file":
             emit(r, r.func(ledger, ctx), None, None)
     for table in ledger.tables:
-        for r in active:
+        usable = [r for r in active if (not r.needs or any(table.has(f) for f in r.needs))
+                  and (not r.needs_plan or ctx.plan is not None)]
+        for r in usable:
             if r.scope == "table":
                 emit(r, r.func(table, ctx), table, None)
+        task_rules = [r for r in usable if r.scope == "task"]
         for task in table.tasks:
-            for r in active:
-                if r.scope == "task":
-                    emit(r, r.func(task, table, ctx), table, task)
+            for r in task_rules:
+                emit(r, r.func(task, table, ctx), table, task)
     order = {s.name: i for i, s in enumerate(getattr(ledger.book, "sheets", []))}
     findings.sort(key=lambda f: (order.get(f.sheet, -1), f.excel_row or 0, _col_key(f.cell)))
     return findings

@@ -12,7 +12,7 @@ def _one(text: str) -> str:
     return " ".join((text or "").split()).replace(" ", "")
 
 
-@rule("bad-deadline", "XL201", "error")
+@rule("bad-deadline", "XL201", "error", needs=("deadline",))
 def bad_deadline(task, table, ctx):
     """时限无法识别：时限要求不是可识别的写法（如“2020年底前”“6月底前/全年”“持续推进”“印发1个月内”“10个工作日内”），无法计算截止日期。"""
     if task.deadline.kind == "unknown":
@@ -37,7 +37,7 @@ def due_soon(task, table, ctx):
         yield Hit("deadline", f"{(due - ctx.as_of).days} 天后到期（{due}）", value=task.deadline.text)
 
 
-@rule("completed-late", "XL204", "warning")
+@rule("completed-late", "XL204", "warning", needs=("done_date",))
 def completed_late(task, table, ctx):
     """逾期完成：完成日期晚于按时限要求算出的截止日期。任务虽已完成，但没有按期完成，汇总时计入逾期完成。"""
     done = parse_cell_date(task.done_date)
@@ -46,7 +46,7 @@ def completed_late(task, table, ctx):
         yield Hit("done_date", f"完成日期 {done} 晚于截止日期 {due}（晚 {(done - due).days} 天）", value=str(done))
 
 
-@rule("date-in-future", "XL205", "error")
+@rule("date-in-future", "XL205", "error", needs=("done_date",))
 def date_in_future(task, table, ctx):
     """完成日期在未来：完成日期晚于基准日期（--as-of），不可能已经完成，多为日期填写错误。"""
     done = parse_cell_date(task.done_date)

@@ -6,7 +6,7 @@ from ..plan import differences
 from . import Hit, rule
 
 
-@rule("plan-changed", "XL501", "warning")
+@rule("plan-changed", "XL501", "warning", needs_plan=True)
 def plan_changed(task, table, ctx):
     """与任务表不一致：指定 --plan 时，台账中某行对应的任务表任务，其任务内容、单位或时限被改动。"""
     if ctx.plan is None:
@@ -21,7 +21,7 @@ def plan_changed(task, table, ctx):
                   value=None, suggestion=None)
 
 
-@rule("not-in-plan", "XL502", "warning")
+@rule("not-in-plan", "XL502", "warning", needs_plan=True)
 def not_in_plan(task, table, ctx):
     """任务表中没有此任务：指定 --plan 时，台账中某行找不到对应的任务表任务（按序号和任务内容匹配，忽略空白）。"""
     if ctx.plan is not None and ctx.plan.match(task) is None:

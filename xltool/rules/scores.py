@@ -11,7 +11,7 @@ def row_max(task) -> float | None:
     return task.row_points if task.row_points is not None else task.points
 
 
-@rule("score-out-of-range", "XL401", "error")
+@rule("score-out-of-range", "XL401", "error", needs=("self_score", "score"))
 def score_out_of_range(task, table, ctx):
     """得分超出范围：自评分或考核得分小于 0、大于该行分值（分值列，或一级指标的分值），或不是数字。加减分项目不检查上限。"""
     top = row_max(task)
