@@ -172,6 +172,10 @@ def _work(item: tuple[str, str]) -> FileResult:
     return check_file(label, Path(path), _OPTS)
 
 
+def _work_chunk(items: list[tuple[str, str]]) -> list[FileResult]:
+    return [_work(i) for i in items]
+
+
 def _pool(jobs: int):
     import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor
@@ -186,12 +190,16 @@ def _parallel(items: list[tuple[str, str]], jobs: int, tick: Callable[[], None])
 
     results: dict[int, FileResult] = {}
     pending = list(range(len(items)))
+    # a few files per task: fewer round trips, still even load and steady progress
+    size = max(1, min(16, len(items) // (jobs * 8)))
+    chunks = [pending[i:i + size] for i in range(0, len(pending), size)]
     try:
         with _pool(jobs) as ex:
-            futs = {ex.submit(_work, items[i]): i for i in pending}
+            futs = {ex.submit(_work_chunk, [items[i] for i in chunk]): chunk for chunk in chunks}
             for fut in as_completed(futs):
-                results[futs[fut]] = fut.result()
-                tick()
+                for i, res in zip(futs[fut], fut.result(), strict=True):
+                    results[i] = res
+                    tick()
     except BrokenProcessPool:
         # a file made a worker die (e.g. the reader aborted): retry the rest one per process
         for i in (i for i in pending if i not in results):

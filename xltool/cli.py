@@ -182,7 +182,7 @@ def _plan(plan: Optional[Path], year, issued, as_of, password, limits):
 
 
 def print_check_text(report) -> None:
-    from .write.styles import SEVERITY_CN
+    from .model import SEVERITY_CN
 
     for f in report.files:
         if f.status == "error":
@@ -282,7 +282,7 @@ def rules(
 ):
     """列出全部检查规则：名称、代码、默认级别和说明。"""
     from .rules import all_rules
-    from .write.styles import SEVERITY_CN
+    from .model import SEVERITY_CN
 
     rs = all_rules()
     if want_json(json_out, fmt):

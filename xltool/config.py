@@ -44,11 +44,12 @@ class Config:
         """'done' | 'in_progress' | 'not_started' for a status cell, None if empty or unknown."""
         if not text:
             return None
-        t = re.sub(r"\s+", "", text)
-        for cls, words in self.status.items():
-            if t in words:
-                return cls
-        return None
+        lookup = self.__dict__.get("_status_lookup")
+        if lookup is None:
+            lookup = {w: cls for cls, words in self.status.items() for w in words}
+            object.__setattr__(self, "_status_lookup", lookup)
+        cls = lookup.get(text)
+        return cls if cls is not None else lookup.get(re.sub(r"\s+", "", text))
 
     def merged(self, data: dict, source: str) -> "Config":
         """This config with the keys of ``data`` (a parsed TOML document) applied."""

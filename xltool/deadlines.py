@@ -188,7 +188,12 @@ def parse_cell_date(value) -> dt.date | None:
         if 20000 <= value <= 80000:  # 1954..2119 as Excel serials
             return EXCEL_EPOCH + dt.timedelta(days=int(value))
         return None
-    t = squash(cell_text(value))
+    return _cell_date_text(cell_text(value))
+
+
+@lru_cache(maxsize=4096)
+def _cell_date_text(text: str) -> dt.date | None:
+    t = squash(text)
     if not t:
         return None
     m = _CELL_DATE.match(t)

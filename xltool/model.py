@@ -99,6 +99,45 @@ class Book:
     notes: list[str] = field(default_factory=list)  # things the reader wants the user to know
 
 
+class RowCells(dict):
+    """field -> "B7" for one row, built on first use from the table's column letters."""
+
+    __slots__ = ("_letters", "_row", "_built")
+
+    def __init__(self, letters: dict[str, str], row: int):
+        super().__init__()
+        self._letters, self._row, self._built = letters, row, False
+
+    def _build(self):
+        if not self._built:
+            self._built = True
+            for f, letter in self._letters.items():
+                dict.__setitem__(self, f, f"{letter}{self._row}")
+
+    def get(self, key, default=None):
+        letter = self._letters.get(key)
+        return f"{letter}{self._row}" if letter is not None else default
+
+    def __getitem__(self, key):
+        self._build()
+        return dict.__getitem__(self, key)
+
+    def __iter__(self):
+        self._build()
+        return dict.__iter__(self)
+
+    def __len__(self):
+        self._build()
+        return dict.__len__(self)
+
+    def items(self):
+        self._build()
+        return dict.items(self)
+
+    def __reduce__(self):
+        return (RowCells, (self._letters, self._row))
+
+
 @dataclass
 class Task:
     """One row of a task table, with merges resolved and units split."""
@@ -188,6 +227,7 @@ class Table:
 
 
 SEVERITIES = ("error", "warning", "info")
+SEVERITY_CN = {"error": "错误", "warning": "警告", "info": "提示"}
 
 
 @dataclass

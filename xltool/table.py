@@ -42,20 +42,22 @@ class Layout:
 
 def _row_fields(grid: Grid, r: int) -> dict[int, tuple[str, str]]:
     """col -> (field, header text) for the cells of row r that name a field.
-    A merged header cell names the field for every column it spans."""
+    A header cell merged across columns names the field for every column it spans;
+    a cell merged down from the row above belongs to that row, not this one."""
     out = {}
-    row = grid.rows[r] if r < grid.height else []
-    width = grid.width if grid.merges else len(row)
-    for c in range(width):
-        ar, ac = grid.anchor(r, c)
-        if ar != r:  # continuation of a cell merged down from above
-            continue
-        v = grid.raw(ar, ac)
-        if v is None or not isinstance(v, str):
+    if r >= grid.height:
+        return out
+    for c, v in enumerate(grid.rows[r]):
+        if type(v) is not str or not v or len(v) > 24:
             continue
         f = _field_of(v.strip())
-        if f:
-            out[c] = (f, v)
+        if not f:
+            continue
+        out[c] = (f, v)
+        m = grid.merge_at(r, c) if grid.merges else None
+        if m is not None and m.r0 == r and m.c1 > m.c0:
+            for cc in range(m.c0 + 1, m.c1 + 1):
+                out.setdefault(cc, (f, v))
     return out
 
 

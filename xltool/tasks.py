@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from .deadlines import parse_deadline
-from .model import Grid, Task, col_letter
+from .model import Grid, RowCells, Task, col_letter
 from .table import NUMBERED, SECTION_L1, SECTION_L2, Layout
 from .textnorm import cell_text
 from .units import split_units
@@ -45,7 +45,9 @@ def join_lines(text: str) -> str:
 
 def parse_level1(text: str) -> tuple[str | None, float | None]:
     """"组\\n织\\n领\\n导\\n（10）" → ("组织领导", 10.0)."""
-    t = re.sub(r"\s+", "", text or "")
+    if not text:
+        return None, None
+    t = _SPACE.sub("", text)
     if not t:
         return None, None
     m = _LEVEL1.match(t)
@@ -96,19 +98,29 @@ def build_tasks(grid: Grid, lay: Layout, year: int | None, issued) -> list[Task]
     row_subsection: str | None = None
     header_words = {re.sub(r"\s+", "", t) for t in lay.headers.values() if t}
 
+    rows = grid.rows
+    anchors = grid._anchor
+    span = range(lo, hi + 1)
+    data_cols = table_cols - section_cols
     for r in range(lay.data_start, lay.data_end):
         own: dict[int, str] = {}
         shown: dict[int, str] = {}
-        for c in range(lo, hi + 1):
-            ar, ac = grid.anchor(r, c)
-            if ac != c:  # horizontal continuation: the value belongs to the anchor column
-                continue
-            t = cell_text(grid.raw(ar, ac))
-            if not t:
-                continue
-            shown[c] = t
-            if ar == r:
-                own[c] = t
+        row = rows[r] if r < len(rows) else ()
+        n = len(row)
+        for c in span:
+            a = anchors.get((r, c)) if anchors else None
+            if a is None or a == (r, c):
+                v = row[c] if c < n else None
+                if v is None or v == "":
+                    continue
+                t = v.strip() if type(v) is str else cell_text(v)
+                if t:
+                    shown[c] = own[c] = t
+            elif a[1] == c:  # merged down from above: shown here, not this row's own
+                t = cell_text(grid.raw(*a))
+                if t:
+                    shown[c] = t
+            # else: horizontal continuation, the value belongs to the anchor column
         if not own:
             continue
         texts = list(dict.fromkeys(own.values()))
@@ -124,12 +136,8 @@ def build_tasks(grid: Grid, lay: Layout, year: int | None, issued) -> list[Task]
             if SECTION_L2.match(texts[0]):
                 row_subsection = join_lines(texts[0])
                 continue
-        if not (set(own) & (table_cols - section_cols)):
+        if own.keys().isdisjoint(data_cols):
             continue  # only section cells of its own: nothing to do in this row
-
-        def val(f: str) -> str:
-            c = cols.get(f)
-            return shown.get(c, "") if c is not None else ""
 
         seq_own = "seq" in cols and cols["seq"] in own
         task_own = task_col in own
@@ -165,7 +173,7 @@ def build_tasks(grid: Grid, lay: Layout, year: int | None, issued) -> list[Task]
         resp_units = list(dict.fromkeys(lead_u.responsible + resp_u.responsible))
 
         dl_col = cols.get("deadline")
-        dl_raw = grid.value(r, dl_col) if dl_col is not None and val("deadline") else values.get("deadline", "")
+        dl_raw = grid.value(r, dl_col) if dl_col is not None and shown.get(dl_col) else values.get("deadline", "")
         deadline = parse_deadline(dl_raw if dl_raw not in (None, "") else values.get("deadline", ""), year, issued)
 
         level1, points = parse_level1(values.get("level1", ""))
@@ -193,8 +201,8 @@ def build_tasks(grid: Grid, lay: Layout, year: int | None, issued) -> list[Task]
             score=grid.value(r, cols["score"]) if "score" in cols else None,
             starts_task=starts,
             own=own_fields,
-            cells={f: f"{letters[f]}{r + 1}" for f in cols},
-            texts={f: v for f, v in values.items()},
+            cells=RowCells(letters, r + 1),
+            texts=values,
         )
         tasks.append(task)
         prev = values

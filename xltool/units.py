@@ -93,6 +93,7 @@ def split_units(text: str, default_role: str = "responsible") -> Units:
     return Units(tuple(dict.fromkeys(lead)), tuple(dict.fromkeys(resp)), others)
 
 
+@lru_cache(maxsize=16384)
 def unit_key(name: str) -> str:
     """The form two unit names are compared in (spaces and bracket widths ignored)."""
     return squash(name)
@@ -190,6 +191,7 @@ class Roster:
 _SUFFIX_CHARS = "局办委部厅院会所站队处科室中心"
 
 
+@lru_cache(maxsize=16384)
 def doubled_suffix(name: str) -> str | None:
     """"食品药品监管局局" → "食品药品监管局": a unit suffix typed twice."""
     k = unit_key(name)

@@ -73,16 +73,37 @@ def ledger(path: Path, rows: int, seed: int) -> None:
     wb.save(path)
 
 
+def excel_like(paths: list[Path]) -> None:
+    """Re-save through LibreOffice, which writes a shared-string table as Excel does
+    (openpyxl writes inline strings). Skipped where LibreOffice is missing."""
+    import shutil as sh
+    import subprocess
+    import tempfile
+
+    office = sh.which("soffice") or sh.which("libreoffice")
+    if not office or not paths:
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        subprocess.run([office, "--headless", "--calc", "--convert-to", "xlsx:Calc MS Excel 2007 XML",
+                        "--outdir", tmp, *map(str, paths)], capture_output=True, timeout=600, check=False)
+        for p in paths:
+            q = Path(tmp) / p.name
+            if q.exists():
+                sh.move(str(q), p)
+
+
 def generate(out: Path, files: int, rows: int, distinct: int = 25) -> list[Path]:
     """``files`` ledgers; ``distinct`` of them generated, the rest copies under other names
     (reading cost is per file, so copies measure the same work and generate 20× faster)."""
     out.mkdir(parents=True, exist_ok=True)
-    made = []
+    made, fresh = [], []
     for i in range(min(distinct, files)):
         p = out / f"ledger_{rows}_{i:04d}.xlsx"
         if not p.exists():
             ledger(p, rows, seed=i * 7919 + rows)
+            fresh.append(p)
         made.append(p)
+    excel_like(fresh)
     for i in range(len(made), files):
         p = out / f"ledger_{rows}_{i:04d}.xlsx"
         if not p.exists():

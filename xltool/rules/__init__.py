@@ -115,10 +115,12 @@ def run_rules(ledger, ctx: Context) -> list[Finding]:
         for r in usable:
             if r.scope == "table":
                 emit(r, r.func(table, ctx), table, None)
-        task_rules = [r for r in usable if r.scope == "task"]
+        task_rules = [(r, r.func) for r in usable if r.scope == "task"]
         for task in table.tasks:
-            for r in task_rules:
-                emit(r, r.func(task, table, ctx), table, task)
+            for r, func in task_rules:
+                hits = func(task, table, ctx)
+                for h in hits:
+                    emit(r, (h,), table, task)
     order = {s.name: i for i, s in enumerate(getattr(ledger.book, "sheets", []))}
     findings.sort(key=lambda f: (order.get(f.sheet, -1), f.excel_row or 0, _col_key(f.cell)))
     return findings

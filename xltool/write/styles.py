@@ -2,13 +2,14 @@
 
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
+from ..model import SEVERITY_CN  # noqa: F401  (re-exported for the writers)
+
 SEVERITY_FILL = {
     "error": PatternFill("solid", fgColor="FFC7CE"),  # red
     "warning": PatternFill("solid", fgColor="FFEB9C"),  # amber
     "info": PatternFill("solid", fgColor="DDEBF7"),  # blue
 }
 OVERDUE_ROW_FILL = PatternFill("solid", fgColor="FCE4D6")
-SEVERITY_CN = {"error": "错误", "warning": "警告", "info": "提示"}
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="4472C4")
 THIN = Side(style="thin", color="999999")

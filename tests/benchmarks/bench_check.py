@@ -1,0 +1,136 @@
+"""Batch speed of ``xltool check`` against the cost of just reading the files.
+
+    python tests/benchmarks/bench_check.py            # 500 × 50-row ledgers, plus memory and size runs
+
+Prints, from one run: wall time, files/s and peak RSS (whole process tree) of
+  1. ``xltool check DIR --json`` (start-up included),
+  2. the floor: one Python process that only reads each file's values and merged ranges
+     with python-calamine,
+  3. the naive baseline: pandas.read_excel(engine="openpyxl") and a forward fill per file;
+then peak RSS for 100 and 1,000 files, one 5,000-row ledger, and --annotate of a 500-row one.
+Not part of the default test run.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+HERE = Path(__file__).parent
+DATA = HERE / "_data"
+sys.path.insert(0, str(HERE))
+from generate import generate  # noqa: E402
+
+AS_OF = "2020-11-01"
+FLOOR = """
+import sys, pathlib, python_calamine as pc
+for p in sorted(pathlib.Path(sys.argv[1]).glob('*.xlsx')):
+    wb = pc.CalamineWorkbook.from_path(str(p))
+    for name in wb.sheet_names:
+        s = wb.get_sheet_by_name(name)
+        s.to_python(); s.merged_cell_ranges
+"""
+NAIVE = """
+import sys, pathlib, pandas as pd
+for p in sorted(pathlib.Path(sys.argv[1]).glob('*.xlsx')):
+    for df in pd.read_excel(p, sheet_name=None, header=None, engine='openpyxl').values():
+        df.ffill()
+"""
+
+
+def _tree_rss_kb(root: int) -> int:
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for d in os.listdir("/proc"):
+        if not d.isdigit():
+            continue
+        try:
+            with open(f"/proc/{d}/stat") as fh:
+                parts = fh.read().rsplit(")", 1)[1].split()
+            children.setdefault(int(parts[1]), []).append(int(d))
+            rss[int(d)] = int(parts[21]) * os.sysconf("SC_PAGE_SIZE") // 1024
+        except (OSError, IndexError, ValueError):
+            continue
+    total, stack = 0, [root]
+    while stack:
+        pid = stack.pop()
+        total += rss.get(pid, 0)
+        stack.extend(children.get(pid, []))
+    return total
+
+
+def measure(cmd: list[str]) -> tuple[float, float, int]:
+    """(wall seconds, peak RSS MB of the process tree, exit code)."""
+    peak = 0
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    stop = threading.Event()
+
+    def sample():
+        nonlocal peak
+        while not stop.is_set():
+            peak = max(peak, _tree_rss_kb(proc.pid))
+            stop.wait(0.01)
+
+    th = threading.Thread(target=sample, daemon=True)
+    th.start()
+    rc = proc.wait()
+    wall = time.perf_counter() - t0
+    stop.set()
+    th.join()
+    return wall, peak / 1024, rc
+
+
+def xltool(*args: str) -> list[str]:
+    return [sys.executable, "-m", "xltool", *args]
+
+
+def row(name: str, files: int, wall: float, rss: float) -> None:
+    print(f"{name:<44} {wall:7.2f} s {files / wall:9.1f} files/s {rss:8.1f} MB")
+
+
+def main() -> None:
+    d500 = DATA / "l50_500"
+    d1000 = DATA / "l50_1000"
+    d100 = DATA / "l50_100"
+    print("generating ledgers (first run only) ...", file=sys.stderr)
+    generate(DATA / "l50_src", 25, 50)
+    for d, n in ((d100, 100), (d500, 500), (d1000, 1000)):
+        d.mkdir(parents=True, exist_ok=True)
+        src = sorted((DATA / "l50_src").glob("*.xlsx"))
+        for i in range(n):
+            p = d / f"ledger_{i:04d}.xlsx"
+            if not p.exists():
+                shutil.copyfile(src[i % len(src)], p)
+    big = generate(DATA / "l5000", 1, 5000, distinct=1)[0]
+    mid = generate(DATA / "l500", 1, 500, distinct=1)[0]
+
+    print(f"{'run (500 ledgers × 50 rows, 2 cores)':<44} {'wall':>9} {'throughput':>15} {'peak RSS':>11}")
+    check = measure(xltool("check", str(d500), "--as-of", AS_OF, "--json"))
+    floor = measure([sys.executable, "-c", FLOOR, str(d500)])
+    naive = measure([sys.executable, "-c", NAIVE, str(d500)])
+    row("xltool check --json", 500, check[0], check[1])
+    row("floor: calamine values + merges, 1 process", 500, floor[0], floor[1])
+    row("naive: pandas.read_excel(openpyxl) + ffill", 500, naive[0], naive[1])
+    print(f"check / floor = {check[0] / floor[0]:.2f}×   (target ≤ 2×)")
+    print(f"naive / check = {naive[0] / check[0]:.1f}×   (target ≥ 10×)")
+
+    m100 = measure(xltool("check", str(d100), "--as-of", AS_OF, "--json"))
+    m1000 = measure(xltool("check", str(d1000), "--as-of", AS_OF, "--json"))
+    print(f"peak RSS: 100 files {m100[1]:.1f} MB, 500 files {check[1]:.1f} MB, 1,000 files {m1000[1]:.1f} MB "
+          f"(target < 300 MB, flat)")
+    one = measure(xltool("check", str(big), "--as-of", AS_OF, "--json"))
+    print(f"one 5,000-row ledger: {one[0]:.2f} s (target < 1 s)")
+    with tempfile.TemporaryDirectory() as tmp:
+        ann = measure(xltool("check", str(mid), "--as-of", AS_OF, "--annotate", tmp, "--json"))
+    print(f"--annotate of one 500-row ledger: {ann[0]:.2f} s (target < 2 s)")
+
+
+if __name__ == "__main__":
+    main()
