@@ -230,7 +230,7 @@ SEVERITIES = ("error", "warning", "info")
 SEVERITY_CN = {"error": "错误", "warning": "警告", "info": "提示"}
 
 
-@dataclass
+@dataclass(slots=True)
 class Finding:
     """One problem found in a ledger: data, not an exception."""
 

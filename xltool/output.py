@@ -32,7 +32,10 @@ def pad(text: str, cols: int) -> str:
 
 
 def print_json(doc) -> None:
-    sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2, default=str))
+    """One JSON document on stdout: indented for a person at a terminal, compact for a pipe
+    (indenting a large batch report costs more than checking a dozen files)."""
+    indent = 2 if sys.stdout.isatty() else None
+    sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=indent, default=str))
     sys.stdout.write("\n")
 
 
