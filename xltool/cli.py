@@ -294,6 +294,115 @@ def rules(
         typer.echo(f"      {r.doc}")
 
 
+template_app = typer.Typer(help="台账模板：列出模板，或按模板新建台账。", no_args_is_help=True)
+app.add_typer(template_app, name="template")
+
+
+class Kind(str, enum.Enum):
+    assessment = "assessment"
+    division = "division"
+    decomposition = "decomposition"
+
+
+@template_app.command("list")
+def template_list(json_out: bool = typer.Option(False, "--json", help="输出 JSON")):
+    """列出内置的三种台账模板。"""
+    from .fields import KIND_NAMES
+    from .write.template import layout_for, template_path
+
+    rows = []
+    for kind, name in KIND_NAMES.items():
+        lay = layout_for(kind)
+        p = template_path(kind)
+        rows.append({"kind": kind, "name": name, "columns": [lay.label(f) for f in lay.fields],
+                     "file": str(p) if p.exists() else None})
+    if json_out:
+        print_json(rows)
+        return
+    for r in rows:
+        typer.echo(f"{pad(r['kind'], 15)}{pad(r['name'], 18)}{'、'.join(r['columns'])}")
+
+
+@template_app.command("new")
+def template_new(
+    kind: Kind = typer.Argument(..., help="assessment（考核任务分解表）、division（重点工作任务分工）或 decomposition（任务分解表）"),
+    out: Path = typer.Option(..., "-o", "--output", help="新台账文件（.xlsx）"),
+    roster: Optional[Path] = typer.Option(None, "--roster", help="单位名录，填入“单位名录”工作表"),
+    force: bool = typer.Option(False, "--force", help="覆盖已存在的文件"),
+):
+    """按模板新建一个空白台账。"""
+    from .config import load_roster
+    from .write.atomic import guard_output, save_workbook
+    from .write.template import build_template
+
+    try:
+        guard_output(out, [], force)
+        ros = load_roster(roster) if roster else None
+    except UsageError as e:
+        fail(str(e))
+    save_workbook(build_template(kind.value, roster=ros), out)
+    err(f"已新建 {out}")
+
+
+@app.command()
+def fill(
+    file: Path = typer.Argument(..., help="台账文件"),
+    out: Path = typer.Option(..., "-o", "--output", help="输出文件（.xlsx）"),
+    remerge: bool = typer.Option(False, "--remerge", help="反向操作：把单位列和时限列中相同的相邻单元格合并（便于打印）"),
+    password: Optional[str] = typer.Option(None, "--password", help="工作簿打开密码"),
+    force: bool = typer.Option(False, "--force", help="覆盖已存在的输出文件"),
+):
+    """取消合并单元格并把继承的值逐格填入（或用 --remerge 合并），写出副本，原文件不变。"""
+    from .write.atomic import guard_output
+    from .write.fill import fill_file
+
+    try:
+        guard_output(out, [file], force)
+        n, note = fill_file(file, out, remerge=remerge, password=password)
+    except (UsageError, UnreadableFile) as e:
+        fail(str(e))
+    if note:
+        err(f"提示：{note}")
+    err(f"已写出 {out}（{'合并 ' + str(n) + ' 处' if remerge else '填入 ' + str(n) + ' 个单元格'}）")
+
+
+@app.command("import")
+def import_(
+    notice: Path = typer.Argument(..., help="印发通知（Word .docx），含任务表"),
+    out: Path = typer.Option(..., "-o", "--output", help="输出台账（.xlsx）"),
+    year: Optional[int] = typer.Option(None, "--year", help="计划年度（默认取通知标题中的年份）"),
+    issued: Optional[str] = typer.Option(None, "--issued", help="发文日期（默认取通知落款日期）"),
+    force: bool = typer.Option(False, "--force", help="覆盖已存在的输出文件"),
+):
+    """把 Word 通知中的任务表转成按模板排版的台账。"""
+    from .reader import read_ledger
+    from .write.atomic import guard_output, save_workbook
+    from .write.template import ledger_from_tables
+
+    try:
+        guard_output(out, [notice], force)
+        led = read_ledger(notice, year=year, issued=parse_date(issued, "发文日期"), label=str(notice))
+    except (UsageError, UnreadableFile) as e:
+        fail(str(e))
+    if led.book.format != "docx":
+        fail(f"{notice}：不是 Word 文档（.docx）；Excel 任务表可直接用 xltool check --plan")
+    if not led.tables:
+        fail(f"{notice}：文档中没有找到任务表（需要含“任务”类列和“单位”类列的表头）")
+    kinds = {t.kind for t in led.tables}
+    main = max(led.tables, key=lambda t: len(t.tasks))
+    tables = [t for t in led.tables if t.kind == main.kind]
+    if len(kinds) > 1:
+        err(f"提示：文档中有不同类型的表，只导入{main.kind}类型的 {len(tables)} 张表")
+    title = next((c for c in reversed(led.book.context) if ("任务" in c and len(c) <= 60)), None) or main.title
+    notice_line = None
+    if main.issued:
+        notice_line = f"发文日期：{main.issued.year}年{main.issued.month}月{main.issued.day}日"
+    if main.year and (not title or str(main.year) not in title):
+        notice_line = (notice_line + "　" if notice_line else "") + f"计划年度：{main.year}年"
+    save_workbook(ledger_from_tables(tables, title=title, notice=notice_line), out)
+    err(f"已导入 {sum(len(t.tasks) for t in tables)} 行任务到 {out}")
+
+
 def main() -> None:
     try:
         app()

@@ -33,6 +33,7 @@ FIELDS: tuple[Field, ...] = (
     Field("deadline", "时限要求", ("时限要求", "完成时间", "完成时限", "时间节点", "完成期限",
                                 "时限", "时间要求"), 14),
     Field("row_points", "分值", ("分值", "标准分", "满分"), 7),
+    Field("due_date", "截止日期", ("截止日期", "到期日期"), 12),
     Field("status", "完成状态", ("完成状态", "进展状态", "状态", "办理状态"), 10),
     Field("done_date", "完成日期", ("完成日期", "实际完成时间", "实际完成日期", "办结日期"), 12),
     Field("progress", "进展情况", ("进展情况", "完成情况", "工作进展", "落实情况", "推进情况",
@@ -53,7 +54,7 @@ PROGRESS_FIELDS = ("status", "done_date", "progress", "evidence")
 KIND_COLUMNS: dict[str, tuple[str, ...]] = {
     "assessment": ("level1", "level2", "task", "row_points", "responsible", "requirement"),
     "division": ("seq", "task", "requirement", "lead", "responsible", "deadline"),
-    "decomposition": ("seq", "task", "lead", "responsible", "deadline"),
+    "decomposition": ("seq", "task", "lead", "responsible", "deadline", "requirement"),
 }
 KIND_NAMES = {
     "assessment": "考核任务分解表",
@@ -63,7 +64,7 @@ KIND_NAMES = {
 # Per-kind header labels where the official table words a field differently.
 KIND_LABELS: dict[str, dict[str, str]] = {
     "assessment": {"task": "二级指标", "responsible": "责任部门", "requirement": "任务分解"},
-    "decomposition": {"task": "重点任务", "deadline": "完成时间"},
+    "decomposition": {"task": "重点任务", "deadline": "完成时间", "requirement": "工作要求"},
 }
 
 _WORDS: list[tuple[str, str]] = sorted(

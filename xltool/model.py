@@ -97,6 +97,7 @@ class Book:
     format: str  # xlsx | xlsm | xls | docx | ...
     sheets: list[Grid]
     notes: list[str] = field(default_factory=list)  # things the reader wants the user to know
+    context: list[str] = field(default_factory=list)  # text around the tables (Word notices)
 
 
 class RowCells(dict):

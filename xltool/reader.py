@@ -70,6 +70,6 @@ def read_ledger(path, year: int | None = None, issued: dt.date | None = None,
     default_year = (as_of or dt.date.today()).year
     ledger = Ledger(path=book.path, book=book)
     for grid in book.sheets:
-        ledger.tables.extend(tables_of_grid(grid, year, issued, default_year))
+        ledger.tables.extend(tables_of_grid(grid, year, issued, default_year, context=book.context))
     ledger.unit = next((t.unit for t in ledger.tables if t.unit), None)
     return ledger

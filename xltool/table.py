@@ -126,11 +126,16 @@ def _assign(grid: Grid, fields: dict[int, tuple[str, str]], r0: int, r1: int) ->
     return columns, headers
 
 
+DIVISION_WORDS = ("具体要求", "具体措施", "工作措施", "时限要求", "时间要求", "时限")
+
+
 def _kind(columns: dict[str, int], headers: dict[str, str]) -> str:
+    """assessment: indicators or points; division (重点工作任务分工): 具体要求 / 时限要求;
+    decomposition (任务分解表): 序号 · 重点任务 · 牵头/责任单位 · 完成时间 / 工作要求."""
     words = {squash(h) for h in headers.values()}
     if {"level1", "level2", "self_score", "row_points"} & set(columns) or "二级指标" in words:
         return "assessment"
-    if "requirement" in columns and "deadline" in columns:
+    if any(squash(headers.get(f, "")) in DIVISION_WORDS for f in ("requirement", "deadline")):
         return "division"
     return "decomposition"
 

@@ -184,7 +184,7 @@ def build_tasks(grid: Grid, lay: Layout, year: int | None, issued) -> list[Task]
             section=section,
             subsection=subsection,
             task=join_lines(values.get("task", "")),
-            requirement=join_lines(values["requirement"]) if "requirement" in cols and "task" in cols else None,
+            requirement=(join_lines(values["requirement"]) or None) if "requirement" in cols and "task" in cols else None,
             lead_units=lead_units,
             responsible_units=resp_units,
             others=lead_u.others or resp_u.others,

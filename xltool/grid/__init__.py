@@ -79,9 +79,10 @@ def read_book(path, password: str | None = None, limits: Limits = DEFAULT_LIMITS
     if kind == "zip":
         fmt = check_zip(label, str(p), limits)
         if fmt == "docx":
-            from .docx_reader import read_docx_grids
+            from .docx_reader import read_docx
 
-            return Book(path=label, format="docx", sheets=read_docx_grids(str(p), label))
+            grids, context = read_docx(str(p), label)
+            return Book(path=label, format="docx", sheets=grids, context=context)
         if suffix == ".xls":
             notes.append("文件扩展名为 .xls，实际是 .xlsx 格式")
         if suffix == ".xlsm":

@@ -55,10 +55,16 @@ def missing_field(task, table, ctx):
 
 @rule("duplicate-seq", "XL003", "warning", scope="table")
 def duplicate_seq(table, ctx):
-    """序号重复：同一张表中某个序号在上方已经用过（每次重复都报告，第一次出现不报告）。合并单元格或承接上行的序号不算重复。"""
+    """序号重复：同一张表中某个序号在上方已经用过（每次重复都报告，第一次出现不报告）。合并单元格、承接上行的序号，以及紧接上一行的相同序号（取消合并后逐行填写的同一任务）不算重复。"""
     seen: dict[str, int] = {}
+    prev_row, prev_seq = None, None
     for t in table.tasks:
         if "seq" not in t.own or not t.seq:
+            continue
+        # the same 序号 on the very next row is an unmerged (filled) task, not a repeat
+        follows = prev_seq == t.seq and prev_row == t.excel_row - 1
+        prev_row, prev_seq = t.excel_row, t.seq
+        if follows:
             continue
         if t.seq in seen:
             yield Hit(None, f"序号 {t.seq} 与第{seen[t.seq]}行重复", value=t.seq,
