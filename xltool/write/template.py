@@ -255,16 +255,48 @@ def _conditional(ws, lay: Layout, last_row: int) -> None:
     ws.conditional_formatting.add(rng, FormulaRule(formula=[f[1]], fill=SOON_FILL, stopIfTrue=True))
 
 
+def row_height(texts_and_widths) -> float:
+    """Points a row needs so wrapped text shows (spreadsheets do not grow rows on load)."""
+    import math
+
+    from ..output import width as display_width
+
+    lines = 1
+    for text, col_width in texts_and_widths:
+        n = sum(max(1, math.ceil(display_width(p) / max(col_width - 1, 1))) for p in str(text).split("\n"))
+        lines = max(lines, n)
+    return min(409, 15 * lines)
+
+
 def _format_rows(ws, lay: Layout, first: int, last: int) -> None:
     due = lay.col("due_date")
     done = lay.col("done_date")
+    widths = {c: BY_KEY[f].width for c, f in enumerate(lay.fields, start=1)}
+    heights: dict[int, list] = {}
+    for rng in ws.merged_cells.ranges:  # a merged cell's text spreads over its rows
+        if rng.min_row >= first and rng.max_row > rng.min_row:
+            v = ws.cell(rng.min_row, rng.min_col).value
+            if isinstance(v, str):
+                span = rng.max_row - rng.min_row + 1
+                heights.setdefault(rng.min_row, []).append((v, widths.get(rng.min_col, 14) * span))
+    merged_down = {(r, rng.min_col) for rng in ws.merged_cells.ranges if rng.max_row > rng.min_row
+                   for r in range(rng.min_row, rng.max_row + 1)}
+    across = {(rng.min_row, rng.min_col): sum(widths.get(c, 14) for c in range(rng.min_col, rng.max_col + 1))
+              for rng in ws.merged_cells.ranges if rng.max_row == rng.min_row and rng.max_col > rng.min_col}
     for r in range(first, last + 1):
+        texts = []
         for c in range(1, len(lay.fields) + 1):
             cell = ws.cell(r, c)
+            if cell.__class__.__name__ == "MergedCell":
+                continue
             cell.border = BORDER
             cell.alignment = WRAP
             if c in (due, done):
                 cell.number_format = "yyyy-mm-dd"
+            if isinstance(cell.value, str) and (r, c) not in merged_down:
+                texts.append((cell.value, across.get((r, c), widths[c])))
+        if texts:
+            ws.row_dimensions[r].height = row_height(texts)
 
 
 def new_workbook(kind: str, title: str | None = None, roster=None, notice: str | None = None,

@@ -1,0 +1,63 @@
+"""Word notices for tests: the seed tables as .docx with real vertical and horizontal merges,
+built with python-docx from the seed workbooks (title and date paragraphs above the table)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import docx
+
+from xltool.grid import read_book
+from xltool.table import find_layouts
+from xltool.textnorm import cell_text
+
+
+def docx_from_workbook(src: Path, out: Path, repeat_header_at: int | None = None) -> Path:
+    """One Word table per workbook table; the rows above the header become paragraphs.
+    ``repeat_header_at`` inserts a copy of the header row before that body row (a header
+    repeated after a page break, as PDF-to-Word conversions leave them); choose a row no
+    vertical merge crosses, as a page break would."""
+    grid = read_book(src).sheets[0]
+    lay = find_layouts(grid)[0]
+    d = docx.Document()
+    for r in range(lay.header_start):
+        text = " ".join(cell_text(v) for v in grid.rows[r] if cell_text(v))
+        if text:
+            d.add_paragraph(text)
+    rows = list(range(lay.header_start, grid.height))
+    while rows and not any(cell_text(v) for v in grid.rows[rows[-1]]):
+        rows.pop()
+    extra = 1 if repeat_header_at is not None else 0
+    ncol = grid.width
+    table = d.add_table(rows=len(rows) + extra, cols=ncol)
+    table.style = "Table Grid"
+    out_row = {}  # grid row -> docx row
+    i = 0
+    for r in rows:
+        if repeat_header_at is not None and r == lay.data_start + repeat_header_at:
+            for c in range(ncol):
+                v = grid.value(lay.header_start, c)
+                if grid.anchor(lay.header_start, c) == (lay.header_start, c) and v:
+                    table.cell(i, c).text = cell_text(v)
+            for m in grid.merges:
+                if m.r0 == m.r1 == lay.header_start:
+                    table.cell(i, m.c0).merge(table.cell(i, m.c1))
+            i += 1
+        out_row[r] = i
+        for c in range(ncol):
+            if grid.anchor(r, c) == (r, c):
+                v = cell_text(grid.raw(r, c))
+                if v:
+                    cell = table.cell(i, c)
+                    lines = v.split("\n")
+                    cell.text = lines[0]
+                    for ln in lines[1:]:
+                        cell.add_paragraph(ln)  # several paragraphs in one cell
+        i += 1
+    for m in grid.merges:
+        if m.r0 in out_row and m.r1 in out_row and (m.r1 > m.r0 or m.c1 > m.c0):
+            # merge() joins the texts of the cells; only the anchor has one
+            table.cell(out_row[m.r0], m.c0).merge(table.cell(out_row[m.r1], m.c1))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    d.save(out)
+    return out
