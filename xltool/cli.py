@@ -294,6 +294,61 @@ def rules(
         typer.echo(f"      {r.doc}")
 
 
+@app.command()
+def rollup(
+    paths: list[Path] = typer.Argument(..., help="各单位台账文件或文件夹"),
+    as_of: Optional[str] = typer.Option(None, "--as-of", help="基准日期（默认今天）"),
+    plan: Optional[Path] = typer.Option(None, "--plan", help="印发的任务表：其单位为默认名录"),
+    roster: Optional[Path] = typer.Option(None, "--roster", help="单位名录（xlsx 或 TOML），用于分组展开和未报送名单"),
+    config: Optional[Path] = typer.Option(None, "--config", help="配置文件 xltool.toml（[scoring] 为计分权重）"),
+    out: Optional[Path] = typer.Option(None, "-o", "--output", help="写出汇总工作簿（排名、图表、逾期清单）"),
+    json_out: bool = typer.Option(False, "--json", help="输出 JSON"),
+    fmt: Optional[Format] = typer.Option(None, "--format", help="text 或 json"),
+    year: Optional[int] = typer.Option(None, "--year", help="计划年度"),
+    issued: Optional[str] = typer.Option(None, "--issued", help="发文日期"),
+    password: Optional[str] = typer.Option(None, "--password", help="工作簿打开密码"),
+    force: bool = typer.Option(False, "--force", help="覆盖已存在的输出文件"),
+):
+    """按单位汇总任务数、完成率、逾期和得分。"""
+    from .config import load_config, load_roster
+    from .rollup import rollup as do_rollup
+
+    try:
+        as_of_d = parse_date(as_of, "基准日期") or dt.date.today()
+        issued_d = parse_date(issued, "发文日期")
+        cfg = load_config(config)
+        if out:
+            from .write.atomic import guard_output
+
+            guard_output(out, list(paths), force)
+        ros = load_roster(roster) if roster else cfg.roster
+        plan_obj = _plan(plan, year, issued_d, as_of_d, password, _limits(None, None))
+    except (UsageError, UnreadableFile) as e:
+        fail(str(e))
+    result = do_rollup(paths, as_of_d, cfg, ros, plan_obj, year, issued_d, password, progress=Progress("读取中"))
+    if not result.files and not result.errors:
+        fail("没有找到台账文件（.xlsx .xlsm .xls）")
+    for f, e in result.errors:
+        err(f"提示：{f}：无法读取：{e}")
+    if out:
+        from .write.summary import write_summary
+
+        write_summary(result, out)
+        err(f"汇总已写入 {out}")
+    if want_json(json_out, fmt):
+        print_json(result.to_json())
+    else:
+        typer.echo(f"{pad('名次', 5)}{pad('单位', 22)}{pad('任务', 6)}{pad('完成', 6)}{pad('推进中', 7)}"
+                   f"{pad('逾期', 6)}{pad('完成率', 8)}得分")
+        for i, u in enumerate(result.units, start=1):
+            score = "—" if u.score is None else f"{u.score:.1f}/{u.max_score:.0f}" if u.max_score else f"{u.score:.1f}"
+            typer.echo(f"{pad(str(i), 5)}{pad(u.unit, 22)}{pad(str(u.tasks), 6)}{pad(str(u.completed), 6)}"
+                       f"{pad(str(u.in_progress), 7)}{pad(str(u.overdue), 6)}{pad(f'{u.completion_rate:.0%}', 8)}{score}")
+        if result.missing:
+            typer.echo(f"未报送（{len(result.missing)}）：" + "、".join(result.missing))
+    raise typer.Exit(int(Exit.ERROR) if result.errors else 0)
+
+
 template_app = typer.Typer(help="台账模板：列出模板，或按模板新建台账。", no_args_is_help=True)
 app.add_typer(template_app, name="template")
 
