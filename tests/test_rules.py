@@ -142,12 +142,12 @@ def test_config_sheet_in_workbook(tmp_path):
 
 def test_every_rule_has_name_code_doc_and_a_case():
     names = {r.name for r in all_rules()}
-    assert names == {"header-missing", "missing-field", "unknown-unit", "bad-deadline", "bad-status",
+    assert names == {"header-missing", "missing-field", "formula-error", "unknown-unit", "bad-deadline", "bad-status",
                      "done-no-date", "done-no-evidence", "overdue", "due-soon", "completed-late",
                      "date-in-future", "score-out-of-range", "points-total", "duplicate-seq",
                      "plan-changed", "not-in-plan"}
     assert len({r.code for r in all_rules()}) == len(names)
     assert all(len(r.doc) > 20 for r in RULES.values())
-    tested = {c[0] for c in CASES} | {"score-out-of-range", "points-total", "header-missing", "plan-changed",
+    tested = {c[0] for c in CASES} | {"formula-error", "score-out-of-range", "points-total", "header-missing", "plan-changed",
                                       "not-in-plan"}
     assert tested == names

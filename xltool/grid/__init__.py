@@ -76,23 +76,27 @@ def read_book(path, password: str | None = None, limits: Limits = DEFAULT_LIMITS
     suffix = p.suffix.lower()
     notes: list[str] = []
     source: str | io.BytesIO = str(p)
+    errors: dict = {}
     if kind == "zip":
-        fmt = check_zip(label, str(p), limits)
+        fmt = check_zip(label, str(p), limits, errors)
         if fmt == "docx":
             from .docx_reader import read_docx
 
             grids, context = read_docx(str(p), label)
             return Book(path=label, format="docx", sheets=grids, context=context)
-        if suffix == ".xls":
-            notes.append("文件扩展名为 .xls，实际是 .xlsx 格式")
+        if suffix not in (".xlsx", ".xlsm", ".xlsb"):
+            if suffix == ".xls":
+                notes.append("文件扩展名为 .xls，实际是 .xlsx 格式")
+            source = io.BytesIO(p.read_bytes())  # calamine picks its parser by extension
         if suffix == ".xlsm":
             fmt = "xlsm"
     elif kind == "ole":
         dec = _decrypt(label, p, password)
         if dec is None:
             fmt = "xls"
-            if suffix in (".xlsx", ".xlsm"):
+            if suffix != ".xls":
                 notes.append(f"文件扩展名为 {suffix}，实际是旧版 .xls 格式")
+                source = io.BytesIO(p.read_bytes())
         else:
             fmt = "xlsx"
             if dec.getvalue().startswith(b"PK"):
@@ -104,4 +108,24 @@ def read_book(path, password: str | None = None, limits: Limits = DEFAULT_LIMITS
     else:
         raise UnreadableFile(label, not_a_workbook_reason(kind))
     sheets = read_grids(source, label, limits)
+    for g in sheets:
+        for ref, value in errors.get(g.name, {}).items():
+            _put(g, ref, value)
     return Book(path=label, format=fmt, sheets=sheets, notes=notes)
+
+
+def _put(grid, ref: str, value: str) -> None:
+    """Write a recovered value into an empty grid cell."""
+    letters = "".join(ch for ch in ref if ch.isalpha())
+    r = int(ref[len(letters):]) - 1
+    c = 0
+    for ch in letters:
+        c = c * 26 + ord(ch) - 64
+    c -= 1
+    while len(grid.rows) <= r:
+        grid.rows.append([])
+    row = grid.rows[r]
+    if len(row) <= c:
+        row.extend([None] * (c + 1 - len(row)))
+    if row[c] in (None, ""):
+        row[c] = value

@@ -86,10 +86,42 @@ def _col_index(letters: bytes) -> int:
     return n
 
 
-def check_zip(path: str, source: str | bytes, limits: Limits) -> str:
+_ERROR_CELL = re.compile(rb'<(?:\w+:)?c\b[^>]*?\sr="([A-Z]{1,3}[0-9]{1,7})"[^>]*?\st="e"[^>]*>'
+                         rb'(?:<(?:\w+:)?f\b[^>]*?(?:/>|>.*?</(?:\w+:)?f>))?<(?:\w+:)?v>([^<]{1,16})</')
+_ERROR_CELL_T_FIRST = re.compile(rb'<(?:\w+:)?c\b[^>]*?\st="e"[^>]*?\sr="([A-Z]{1,3}[0-9]{1,7})"[^>]*>'
+                                 rb'(?:<(?:\w+:)?f\b[^>]*?(?:/>|>.*?</(?:\w+:)?f>))?<(?:\w+:)?v>([^<]{1,16})</')
+_SHEET = re.compile(rb'<(?:\w+:)?sheet\b[^>]*?\sname="([^"]*)"[^>]*?\br:id="([^"]*)"')
+_REL = re.compile(rb'<Relationship\b[^>]*?\bId="([^"]*)"[^>]*?\bTarget="([^"]*)"')
+_REL_T_FIRST = re.compile(rb'<Relationship\b[^>]*?\bTarget="([^"]*)"[^>]*?\bId="([^"]*)"')
+
+
+def _sheet_names(zf, names: dict, path: str) -> dict[str, str]:
+    """worksheet part name (lower case) -> sheet name, from workbook.xml and its rels."""
+    from html import unescape
+
+    try:
+        wb = zf.read(names["xl/workbook.xml"])
+        rels = zf.read(names["xl/_rels/workbook.xml.rels"])
+    except (KeyError, zipfile.BadZipFile, OSError, EOFError, ValueError, RuntimeError) as e:
+        if isinstance(e, KeyError):
+            return {}
+        raise UnreadableFile(path, f"文件已损坏（{e}）") from None
+    targets = {i.decode(): t.decode() for i, t in _REL.findall(rels)}
+    targets.update({i.decode(): t.decode() for t, i in _REL_T_FIRST.findall(rels)})
+    out = {}
+    for name, rid in _SHEET.findall(wb):
+        t = targets.get(rid.decode(), "").replace("\\", "/").lstrip("/")
+        part = (t if t.startswith("xl/") else "xl/" + t).lower()
+        out[part] = unescape(name.decode("utf-8", "replace"))
+    return out
+
+
+def check_zip(path: str, source: str | bytes, limits: Limits, errors: dict | None = None) -> str:
     """Check an OOXML package (a file path or its bytes); return 'xlsx', 'docx' or 'ods'.
 
-    ``path`` names the file in messages. Raises UnreadableFile / LimitExceeded.
+    ``path`` names the file in messages. Raises UnreadableFile / LimitExceeded. When
+    ``errors`` is a dict it receives {sheet name: {"B7": "#REF!"}}: formula error values,
+    which calamine hands back as empty cells.
     """
     try:
         zf = zipfile.ZipFile(io.BytesIO(source) if isinstance(source, bytes) else source)
@@ -116,12 +148,15 @@ def check_zip(path: str, source: str | bytes, limits: Limits) -> str:
                                           "疑似压缩炸弹），已拒绝读取")
         # Entity declarations (billion laughs, XXE) need no scan of ours: calamine's XML
         # parser refuses unknown entities and openpyxl parses through defusedxml.
+        sheet_of = _sheet_names(zf, names, path) if errors is not None else {}
         for name, info in names.items():
             if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
                 continue
             try:
                 with zf.open(info) as fh:
-                    _check_extent(path, info.filename, fh.read(1 << 20), fh, limits)
+                    found = _check_extent(path, info.filename, fh.read(1 << 20), fh, limits, errors is not None)
+                    if found and name in sheet_of:
+                        errors[sheet_of[name]] = found
             except (zipfile.BadZipFile, EOFError, OSError, RuntimeError, ValueError) as e:
                 if isinstance(e, RuntimeError) and "encrypted" in str(e):
                     raise UnreadableFile(path, "压缩包内容已加密，无法读取") from None
@@ -129,9 +164,11 @@ def check_zip(path: str, source: str | bytes, limits: Limits) -> str:
     return "xlsx"
 
 
-def _check_extent(path: str, part: str, head: bytes, fh, limits: Limits) -> None:
-    """One streaming pass over a sheet's XML: the furthest row and column referenced."""
+def _check_extent(path: str, part: str, head: bytes, fh, limits: Limits, want_errors: bool = False) -> dict:
+    """One streaming pass over a sheet's XML: the furthest row and column referenced
+    (and, if asked, the cells holding formula error values)."""
     max_r = max_c = 0
+    found: dict[str, str] = {}
     tail = b""
     chunk = head
     while chunk:
@@ -141,6 +178,9 @@ def _check_extent(path: str, part: str, head: bytes, fh, limits: Limits) -> None
             letters = {a for a, _ in refs}
             max_c = max(max_c, max(_col_index(a) for a in letters))
             max_r = max(max_r, max(int(b) for b in {b for _, b in refs}))
+        if want_errors and b'"e"' in buf:
+            for ref, v in _ERROR_CELL.findall(buf) + _ERROR_CELL_T_FIRST.findall(buf):
+                found[ref.decode()] = v.decode("utf-8", "replace")
         rows = _ROW_REF.findall(buf)
         if rows:
             max_r = max(max_r, max(int(b) for b in set(rows)))
@@ -150,3 +190,4 @@ def _check_extent(path: str, part: str, head: bytes, fh, limits: Limits) -> None
                       f"超过 {limits.max_cells} 个单元格上限），已拒绝读取；可用 --max-cells 调高上限")
         tail = buf[-200:]
         chunk = fh.read(1 << 20)
+    return found

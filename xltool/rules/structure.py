@@ -94,3 +94,19 @@ def points_total(table, ctx):
 
 def seq_counts(table) -> Counter:
     return Counter(t.seq for t in table.tasks if "seq" in t.own and t.seq)
+
+
+EXCEL_ERRORS = ("#REF!", "#DIV/0!", "#VALUE!", "#NAME?", "#N/A", "#NUM!", "#NULL!", "#SPILL!", "#CALC!",
+                "#GETTING_DATA")
+
+
+def is_excel_error(text: str | None) -> bool:
+    return bool(text) and text.strip().upper() in EXCEL_ERRORS
+
+
+@rule("formula-error", "XL005", "error")
+def formula_error(task, table, ctx):
+    """公式错误值：单元格显示 #REF!、#DIV/0!、#VALUE! 等公式错误（常见于删除或移动了被引用的单元格），实际内容已丢失，需重新填写。"""
+    for fld, text in task.texts.items():
+        if is_excel_error(text):
+            yield Hit(fld, f"单元格是公式错误值 {text.strip()}，原内容已丢失，请重新填写", value=text.strip())
