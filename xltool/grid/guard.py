@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import io
 import re
+import struct
 import zipfile
+import zlib
 from dataclasses import dataclass
 
 from ..errors import LimitExceeded, UnreadableFile
@@ -102,15 +104,15 @@ def _sheet_names(zf, names: dict, path: str) -> dict[str, str]:
     try:
         wb = zf.read(names["xl/workbook.xml"])
         rels = zf.read(names["xl/_rels/workbook.xml.rels"])
-    except (KeyError, zipfile.BadZipFile, OSError, EOFError, ValueError, RuntimeError) as e:
+    except (KeyError, zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, RuntimeError) as e:
         if isinstance(e, KeyError):
             return {}
         raise UnreadableFile(path, f"文件已损坏（{e}）") from None
-    targets = {i.decode(): t.decode() for i, t in _REL.findall(rels)}
-    targets.update({i.decode(): t.decode() for t, i in _REL_T_FIRST.findall(rels)})
+    targets = {i.decode("utf-8", "replace"): t.decode("utf-8", "replace") for i, t in _REL.findall(rels)}
+    targets.update({i.decode("utf-8", "replace"): t.decode("utf-8", "replace") for t, i in _REL_T_FIRST.findall(rels)})
     out = {}
     for name, rid in _SHEET.findall(wb):
-        t = targets.get(rid.decode(), "").replace("\\", "/").lstrip("/")
+        t = targets.get(rid.decode("utf-8", "replace"), "").replace("\\", "/").lstrip("/")
         part = (t if t.startswith("xl/") else "xl/" + t).lower()
         out[part] = unescape(name.decode("utf-8", "replace"))
     return out
@@ -125,42 +127,51 @@ def check_zip(path: str, source: str | bytes, limits: Limits, errors: dict | Non
     """
     try:
         zf = zipfile.ZipFile(io.BytesIO(source) if isinstance(source, bytes) else source)
-    except zipfile.BadZipFile:
+    except (zipfile.BadZipFile, zlib.error, struct.error, ValueError, NotImplementedError, EOFError):
         raise UnreadableFile(path, "文件已损坏（zip 结构不完整，可能下载或拷贝中断）") from None
     except OSError as e:
         raise UnreadableFile(path, f"无法打开文件（{e.strerror or e}）") from None
-    with zf:
-        infos = zf.infolist()
-        names = {i.filename.replace("\\", "/").lower(): i for i in infos}
-        if "word/document.xml" in names and "xl/workbook.xml" not in names:
-            return "docx"
-        if not any(n.startswith("xl/") for n in names):
-            if "content.xml" in names:
-                return "ods"
-            raise UnreadableFile(path, "文件是压缩包，但不是 Excel 工作簿（缺少 xl/workbook.xml）")
-        total = sum(i.file_size for i in infos)
-        if total > limits.max_uncompressed_bytes:
-            raise LimitExceeded(path, f"解压后大小 {total // 2**20} MB 超过上限 "
-                                      f"{limits.max_uncompressed_bytes // 2**20} MB（疑似压缩炸弹），已拒绝读取")
-        for i in infos:
-            if i.file_size > 10 * 2**20 and i.file_size > limits.max_ratio * max(i.compress_size, 1):
-                raise LimitExceeded(path, f"部件 {i.filename} 压缩比异常（{i.file_size // max(i.compress_size, 1)} 倍，"
-                                          "疑似压缩炸弹），已拒绝读取")
-        # Entity declarations (billion laughs, XXE) need no scan of ours: calamine's XML
-        # parser refuses unknown entities and openpyxl parses through defusedxml.
-        sheet_of = _sheet_names(zf, names, path) if errors is not None else {}
-        for name, info in names.items():
-            if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
-                continue
-            try:
-                with zf.open(info) as fh:
-                    found = _check_extent(path, info.filename, fh.read(1 << 20), fh, limits, errors is not None)
-                    if found and name in sheet_of:
-                        errors[sheet_of[name]] = found
-            except (zipfile.BadZipFile, EOFError, OSError, RuntimeError, ValueError) as e:
-                if isinstance(e, RuntimeError) and "encrypted" in str(e):
-                    raise UnreadableFile(path, "压缩包内容已加密，无法读取") from None
-                raise UnreadableFile(path, f"文件已损坏（部件 {info.filename} 无法解压：{e}）") from None
+    try:
+        return _check_package(path, zf, limits, errors)
+    except (zipfile.BadZipFile, zlib.error, struct.error, EOFError, NotImplementedError) as e:
+        raise UnreadableFile(path, f"文件已损坏（{e}）") from None
+    finally:
+        zf.close()
+
+
+def _check_package(path: str, zf: zipfile.ZipFile, limits: Limits, errors: dict | None) -> str:
+    infos = zf.infolist()
+    names = {i.filename.replace("\\", "/").lower(): i for i in infos}
+    if "word/document.xml" in names and "xl/workbook.xml" not in names:
+        return "docx"
+    if not any(n.startswith("xl/") for n in names):
+        if "content.xml" in names:
+            return "ods"
+        raise UnreadableFile(path, "文件是压缩包，但不是 Excel 工作簿（缺少 xl/workbook.xml）")
+    total = sum(i.file_size for i in infos)
+    if total > limits.max_uncompressed_bytes:
+        raise LimitExceeded(path, f"解压后大小 {total // 2**20} MB 超过上限 "
+                                  f"{limits.max_uncompressed_bytes // 2**20} MB（疑似压缩炸弹），已拒绝读取")
+    for i in infos:
+        if i.file_size > 10 * 2**20 and i.file_size > limits.max_ratio * max(i.compress_size, 1):
+            raise LimitExceeded(path, f"部件 {i.filename} 压缩比异常（{i.file_size // max(i.compress_size, 1)} 倍，"
+                                      "疑似压缩炸弹），已拒绝读取")
+    # Entity declarations (billion laughs, XXE) need no scan of ours: calamine's XML
+    # parser refuses unknown entities and openpyxl parses through defusedxml.
+    sheet_of = _sheet_names(zf, names, path) if errors is not None else {}
+    for name, info in names.items():
+        if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+            continue
+        try:
+            with zf.open(info) as fh:
+                found = _check_extent(path, info.filename, fh.read(1 << 20), fh, limits, errors is not None)
+                if found and name in sheet_of:
+                    errors[sheet_of[name]] = found
+        except (zipfile.BadZipFile, zlib.error, struct.error, EOFError, OSError, RuntimeError, ValueError,
+                NotImplementedError) as e:
+            if isinstance(e, RuntimeError) and "encrypted" in str(e):
+                raise UnreadableFile(path, "压缩包内容已加密，无法读取") from None
+            raise UnreadableFile(path, f"文件已损坏（部件 {info.filename} 无法解压：{e}）") from None
     return "xlsx"
 
 

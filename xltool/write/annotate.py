@@ -38,16 +38,20 @@ def _open(path: str, password: str | None):
     from ..grid.guard import OLE_MAGIC
 
     with open(path, "rb") as fh:
-        head = fh.read(8)
+        data = fh.read()
     keep_vba = path.lower().endswith(".xlsm")
-    if head.startswith(OLE_MAGIC):
+    if data.startswith(OLE_MAGIC):
         from ..grid import _decrypt
 
         dec = _decrypt(path, Path(path), password)
         if dec is None or not dec.getvalue().startswith(b"PK"):
             return None
-        return load_workbook(io.BytesIO(dec.getvalue()), keep_vba=keep_vba)
-    return load_workbook(path, keep_vba=keep_vba)
+        data = dec.getvalue()
+    try:
+        # bytes, not the path: openpyxl judges a file by its extension
+        return load_workbook(io.BytesIO(data), keep_vba=keep_vba)
+    except Exception:  # packages calamine reads but openpyxl rejects (odd part names, t="d" cells)
+        return None
 
 
 def _from_grids(path: str, password: str | None) -> Workbook:
@@ -81,7 +85,7 @@ def annotate_file(result, out: Path, password: str | None = None) -> None:
     note = None
     if wb is None:
         wb = _from_grids(result.path, password)
-        note = "原文件为 .xls 格式，标注副本另存为 .xlsx，只保留了数值和合并单元格"
+        note = "原文件无法按原格式打开（.xls 或非标准 .xlsx），标注副本另存为 .xlsx，只保留了数值和合并单元格"
     by_cell: dict[tuple[str, str], list] = defaultdict(list)
     overdue_rows: dict[str, set[int]] = defaultdict(set)
     for f in result.findings:

@@ -104,7 +104,7 @@ def fill_file(path: Path, out: Path, remerge: bool = False, password: str | None
     note = None
     if wb is None:
         wb = _from_grids(str(path), password)
-        note = "原文件为 .xls 格式，另存为 .xlsx，只保留了数值和合并单元格"
+        note = "原文件无法按原格式打开（.xls 或非标准 .xlsx），另存为 .xlsx，只保留了数值和合并单元格"
     n = remerge_workbook(wb, ledger) if remerge else fill_workbook(wb, ledger)
     save_workbook(wb, out)
     return n, note

@@ -1,0 +1,128 @@
+"""Hostile and broken inputs: a correct result or one clear Chinese line; never a traceback;
+the batch goes on; inputs are never changed; bombs are refused fast and small."""
+
+import hashlib
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import time
+
+import pytest
+from hostile import build
+from typer.testing import CliRunner
+
+from xltool.cli import app
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    return build(tmp_path_factory.mktemp("hostile"))
+
+
+def digest(folder):
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+def test_every_case_gives_its_result_or_reason(corpus):
+    import datetime as dt
+
+    from xltool.check import CheckOptions, check_file
+
+    for path, (kind, words) in corpus:
+        res = check_file(str(path), path, CheckOptions(as_of=dt.date(2020, 11, 20)))
+        if kind == "error":
+            assert res.status == "error", path.name
+            assert words in res.error and "\n" not in res.error, (path.name, res.error)
+        else:
+            assert res.status in ("ok", "findings"), (path.name, res.error)
+            assert "内部错误" not in (res.error or "")
+
+
+def test_odd_values_are_reported_not_lost(corpus):
+    import datetime as dt
+
+    from xltool.check import CheckOptions, check_file
+
+    path = next(p for p, _ in corpus if p.name == "异常值.xlsx")
+    res = check_file(str(path), path, CheckOptions(as_of=dt.date(2020, 11, 20)))
+    assert [(f.cell, f.rule, f.value) for f in res.findings] == [
+        ("C3", "formula-error", "#REF!"), ("E3", "formula-error", "#DIV/0!"),
+        ("C6", "missing-field", None)]  # a formula never calculated has no value to read
+    # the three date spellings (text, serial number, serial as text) all read as 2020-10-05
+
+
+def test_whole_folder_batch_goes_on_and_inputs_stay_identical(corpus, tmp_path):
+    folder = corpus[0][0].parent
+    before = digest(folder)
+    res = runner.invoke(app, ["check", str(folder), "--as-of", "2020-11-20", "--report", str(tmp_path / "r.xlsx"),
+                              "--annotate", str(tmp_path / "ann"), "--format", "csv"])
+    assert res.exit_code == 2
+    assert "Traceback" not in res.output
+    lines = res.stdout.splitlines()
+    unreadable = [ln for ln in lines if ",unreadable," in ln]
+    assert len(unreadable) == sum(1 for _, (k, _w) in corpus if k == "error")
+    for cmd in (["inspect"], ["fill", "-o", str(tmp_path / "f.xlsx"), "--force"]):
+        for path, _ in corpus:
+            r = runner.invoke(app, [cmd[0], str(path)] + cmd[1:])
+            assert r.exit_code in (0, 2) and "Traceback" not in r.output, (cmd, path.name, r.output)
+            if r.exit_code == 2:
+                assert len([ln for ln in r.stderr.splitlines() if ln.strip()]) == 1
+    runner.invoke(app, ["rollup", str(folder), "--as-of", "2020-11-20", "-o", str(tmp_path / "s.xlsx")])
+    assert digest(folder) == before
+
+
+def test_password(corpus):
+    enc = next(p for p, _ in corpus if p.name == "加密.xlsx")
+    res = runner.invoke(app, ["inspect", str(enc), "--password", "秘密123", "--json"])
+    assert res.exit_code == 0 and '"tasks"' in res.stdout
+    res = runner.invoke(app, ["inspect", str(enc), "--password", "wrong"])
+    assert res.exit_code == 2 and "密码不正确" in res.stderr
+
+
+def test_read_only_input_with_chinese_path(corpus, tmp_path):
+    src = next(p for p, _ in corpus if p.name.startswith("带 空格"))
+    ro = tmp_path / "只读 目录" / "台账 只读.xlsx"
+    ro.parent.mkdir()
+    shutil.copy(src, ro)
+    os.chmod(ro, 0o444)
+    res = runner.invoke(app, ["check", str(ro), "--as-of", "2018-06-01", "--annotate", str(tmp_path / "out")])
+    assert res.exit_code == 0, res.output
+    assert (tmp_path / "out" / "台账 只读.xlsx").exists()
+    assert not list((tmp_path / "out").glob(".~xltool-*"))  # no temporary file left behind
+
+
+@pytest.mark.parametrize("name", ["压缩炸弹.xlsx", "超远单元格.xlsx", "实体膨胀-共享字符串.xlsx"])
+def test_bombs_are_refused_fast_and_small(corpus, name):
+    path = next(p for p, _ in corpus if p.name == name)
+    code = ("import resource, subprocess, sys, time; t = time.time(); "
+            "r = subprocess.run([sys.executable, '-m', 'xltool', 'check', sys.argv[1]], capture_output=True); "
+            "print(r.returncode, time.time() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+    out = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, timeout=60)
+    rc, wall, rss_kb = out.stdout.split()
+    assert int(rc) == 2
+    assert float(wall) < 10
+    assert int(rss_kb) < 500 * 1024
+
+
+def test_limits_are_configurable(corpus):
+    path = next(p for p, _ in corpus if p.name == "二十万空行.xlsx")
+    res = runner.invoke(app, ["inspect", str(path), "--json"])
+    assert res.exit_code == 0
+    res = runner.invoke(app, ["check", str(path), "--max-cells", "1000"])
+    assert res.exit_code == 2 and "上限" in res.stdout
+
+
+def test_mutation_fuzz_fixed_cases():
+    from fuzz_ledgers import run
+
+    res = run(cases=150, seed=7, jobs=2)
+    assert res["cases"] == 150
+    assert res["internal"] == []
+    assert res["statuses"]["error"] > 0 and res["statuses"]["ok"] + res["statuses"]["findings"] > 0
+
+
+_ = (time, resource)
