@@ -125,15 +125,11 @@ def _file_config(ledger, base: Config) -> Config:
 def check_file(label: str, path: Path, opts: CheckOptions) -> FileResult:
     """Check one file; never raises for a bad file (it becomes a result with status error)."""
     from .reader import read_ledger
-    from .rules import Context, run_rules
 
     try:
         ledger = read_ledger(path, year=opts.year, issued=opts.issued, as_of=opts.as_of,
                              password=opts.password, limits=opts.limits, label=label)
-        cfg = _file_config(ledger, opts.config)
-        roster = _file_roster(ledger, opts)
-        ctx = Context(as_of=opts.as_of, config=cfg, roster=roster, plan=opts.plan)
-        findings = run_rules(ledger, ctx)
+        return check_ledger(ledger, opts, path=str(path))
     except UnreadableFile as e:
         return FileResult(label, "error", e.reason, path=str(path))
     except UsageError as e:
@@ -143,10 +139,20 @@ def check_file(label: str, path: Path, opts: CheckOptions) -> FileResult:
     except Exception as e:  # a bug of ours must not stop the batch: report it on this file
         return FileResult(label, "error", f"内部错误（{type(e).__name__}: {e}），请将此文件反馈给开发者",
                           path=str(path))
-    res = FileResult(label, "findings" if findings else "ok", findings=findings,
+
+
+def check_ledger(ledger, opts: CheckOptions, path: str | None = None) -> FileResult:
+    """Run the rules over a ledger already read (from a file or from live Excel)."""
+    from .rules import Context, run_rules
+
+    cfg = _file_config(ledger, opts.config)
+    roster = _file_roster(ledger, opts)
+    ctx = Context(as_of=opts.as_of, config=cfg, roster=roster, plan=opts.plan)
+    findings = run_rules(ledger, ctx)
+    res = FileResult(ledger.path, "findings" if findings else "ok", findings=findings,
                      tasks=sum(len(t.tasks) for t in ledger.tables),
                      overdue=sum(f.rule == "overdue" for f in findings), notes=list(ledger.book.notes),
-                     path=str(path))
+                     path=path)
     if roster is None:
         for table in ledger.tables:
             for t in table.tasks:

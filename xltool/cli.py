@@ -458,6 +458,34 @@ def import_(
     err(f"已导入 {sum(len(t.tasks) for t in tables)} 行任务到 {out}")
 
 
+addin_app = typer.Typer(help="Excel 加载项（政务公开台账 选项卡）。", no_args_is_help=True)
+app.add_typer(addin_app, name="addin")
+
+
+@addin_app.command("build")
+def addin_build(out: Path = typer.Option(Path("dist"), "-o", "--output", help="输出目录")):
+    """生成 xltool.xlam（基于 xlwings 的加载项模板，含“政务公开台账”选项卡）。"""
+    from .addin import build
+
+    try:
+        path = build(out)
+    except UsageError as e:
+        fail(str(e))
+    err(f"已生成 {path}（宏模块 {out / 'XltoolRibbon.bas'} 需导入其中，见 README）")
+
+
+@addin_app.command("install")
+def addin_install(out: Path = typer.Option(Path("dist"), "-o", "--output", help="加载项生成目录")):
+    """在装有 Excel 的 Windows/macOS 电脑上安装加载项（导入宏、配置 xlwings、装入 XLSTART）。"""
+    from .addin import install
+
+    try:
+        path = install(out)
+    except UsageError as e:
+        fail(str(e))
+    err(f"已安装 {path}；请重新启动 Excel，功能区会出现“政务公开台账”选项卡")
+
+
 def main() -> None:
     try:
         app()

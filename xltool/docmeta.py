@@ -47,6 +47,26 @@ def issue_date(texts: list[str]) -> dt.date | None:
     return alone or anywhere
 
 
+def reporting_date(cells: list[list]) -> dt.date | None:
+    """The date a 填报日期 label names: in the same cell ("填报日期：2020年12月15日") or the next."""
+    from .deadlines import parse_cell_date
+
+    for row in cells:
+        for i, v in enumerate(row):
+            t = v.strip() if isinstance(v, str) else ""
+            m = re.match(r"^(填报日期|报送日期|填报时间)[:：]?\s*(.*)$", t)
+            if not m:
+                continue
+            if m.group(2):
+                d = parse_cell_date(m.group(2)) or issue_date([m.group(2)])
+                if d:
+                    return d
+            for nxt in row[i + 1:]:
+                if nxt not in (None, ""):
+                    return parse_cell_date(nxt)
+    return None
+
+
 def reporting_unit(cells: list[list[str]]) -> str | None:
     """The unit named by a 填报单位 cell: "填报单位：县财政局" or a label with the name in the next cell."""
     for row in cells:

@@ -206,6 +206,7 @@ class Table:
     year: int | None = None
     issued: dt.date | None = None
     unit: str | None = None  # the 填报单位 named above the table
+    report_date: dt.date | None = None  # the 填报日期 named above the table
     notes: list[str] = field(default_factory=list)
     hidden: bool = False
 

@@ -21,6 +21,7 @@ class Ledger:
     book: Book
     tables: list[Table] = field(default_factory=list)
     unit: str | None = None  # the 填报单位 the file names, if any
+    report_date: dt.date | None = None  # the 填报日期 the file names, if any
 
     def to_json(self) -> dict:
         return {"file": self.path, "format": self.book.format, "notes": self.book.notes,
@@ -56,6 +57,7 @@ def tables_of_grid(grid: Grid, year: int | None = None, issued: dt.date | None =
             sheet=grid.name, kind=lay.kind, header_row=lay.header_start + 1, data_row=lay.data_start + 1,
             columns=lay.columns, headers=lay.headers, title=title, year=t_year, issued=t_issued,
             unit=docmeta.reporting_unit(above), hidden=grid.hidden,
+            report_date=docmeta.reporting_date([list(grid.rows[r]) for r in range(top, lay.header_start)]),
         )
         table.tasks = build_tasks(grid, lay, t_year, t_issued)
         out.append(table)
@@ -67,9 +69,16 @@ def read_ledger(path, year: int | None = None, issued: dt.date | None = None,
                 limits: Limits = DEFAULT_LIMITS, label: str | None = None) -> Ledger:
     """Read a workbook and every task table in it. Raises UnreadableFile."""
     book = read_book(path, password=password, limits=limits, label=label)
+    return ledger_from_book(book, year=year, issued=issued, as_of=as_of)
+
+
+def ledger_from_book(book: Book, year: int | None = None, issued: dt.date | None = None,
+                     as_of: dt.date | None = None) -> Ledger:
+    """The task tables of grids already read (from a file, a Word notice or live Excel)."""
     default_year = (as_of or dt.date.today()).year
     ledger = Ledger(path=book.path, book=book)
     for grid in book.sheets:
         ledger.tables.extend(tables_of_grid(grid, year, issued, default_year, context=book.context))
     ledger.unit = next((t.unit for t in ledger.tables if t.unit), None)
+    ledger.report_date = next((t.report_date for t in ledger.tables if t.report_date), None)
     return ledger

@@ -198,16 +198,11 @@ def _file_unit(ledger, known: dict[str, str]) -> str | None:
 def rollup(paths, as_of: dt.date, config: Config | None = None, roster: Roster | None = None,
            plan=None, year: int | None = None, issued: dt.date | None = None, password: str | None = None,
            progress=None) -> Rollup:
+    """Read the ledgers under ``paths`` and roll them up (unreadable files are listed)."""
     from .check import discover
     from .errors import UnreadableFile
     from .reader import read_ledger
-    from .rules import RULES, Context, _load_rule_modules
 
-    _load_rule_modules()
-    config = config or Config()
-    if roster is None and plan is not None:
-        roster = plan.roster()
-    scoring = _scoring(config)
     ledgers, errors = [], []
     files = discover(paths)
     for i, (label, p) in enumerate(files, start=1):
@@ -217,6 +212,20 @@ def rollup(paths, as_of: dt.date, config: Config | None = None, roster: Roster |
             errors.append((label, e.reason))
         if progress:
             progress(i, len(files))
+    return rollup_ledgers(ledgers, as_of, config, roster, plan, errors)
+
+
+def rollup_ledgers(ledgers, as_of: dt.date, config: Config | None = None, roster: Roster | None = None,
+                   plan=None, errors=None) -> Rollup:
+    """Roll up ledgers already read (from files or from live Excel)."""
+    from .rules import RULES, Context, _load_rule_modules
+
+    _load_rule_modules()
+    errors = list(errors or [])
+    config = config or Config()
+    if roster is None and plan is not None:
+        roster = plan.roster()
+    scoring = _scoring(config)
 
     def canon(name: str) -> str:
         return (roster.canonical(name) if roster else None) or name

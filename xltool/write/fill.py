@@ -4,10 +4,12 @@
 from __future__ import annotations
 
 from copy import copy
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from openpyxl.utils import get_column_letter
 
+from ..model import Merge
 from .annotate import _from_grids, _open
 from .atomic import save_workbook
 
@@ -22,45 +24,61 @@ def _copy_style(src, dst) -> None:
         dst.alignment, dst.number_format, dst.protection = copy(src.alignment), src.number_format, copy(src.protection)
 
 
-def _data_rows(table) -> tuple[int, int]:
-    last = max((t.excel_row for t in table.tasks), default=table.data_row - 1)
-    return table.data_row, last
+@dataclass
+class FillActions:
+    """What filling a ledger means, as plain data: merged ranges to undo and values to
+    write (0-based). Applied by the openpyxl writer here and by the Excel add-in."""
+
+    unmerge: list[tuple[str, Merge]] = field(default_factory=list)
+    writes: list[tuple[str, int, int, object]] = field(default_factory=list)
+
+
+def fill_actions(ledger) -> FillActions:
+    acts = FillActions()
+    grids = {g.name: g for g in ledger.book.sheets}
+    for table in ledger.tables:
+        grid = grids.get(table.sheet)
+        if grid is None or not table.tasks:
+            continue
+        first = table.data_row - 1
+        last = max(t.excel_row for t in table.tasks) - 1
+        task_rows = {t.excel_row - 1 for t in table.tasks}
+        covered = set()
+        for m in grid.merges:
+            if m.r1 < first or m.r0 > last or m.r0 == m.r1:
+                continue  # outside the table, or a heading row merged across
+            acts.unmerge.append((table.sheet, m))
+            value = grid.raw(m.r0, m.c0)
+            for r in range(m.r0, m.r1 + 1):
+                for c in range(m.c0, m.c1 + 1):
+                    covered.add((r, c))
+                    if (r, c) != (m.r0, m.c0) and r in task_rows and value is not None:
+                        acts.writes.append((table.sheet, r, c, value))
+        for t in table.tasks:  # blanks inherited without merges (tables pasted from Word)
+            r = t.excel_row - 1
+            for f in FILL_FIELDS:
+                c = table.columns.get(f)
+                text = t.texts.get(f)
+                if c is None or not text or (r, c) in covered or grid.raw(r, c) is not None:
+                    continue
+                acts.writes.append((table.sheet, r, c, text))
+    return acts
 
 
 def fill_workbook(wb, ledger) -> int:
-    """Unmerge the merges inside task tables and write inherited values; returns cells written."""
-    written = 0
-    for table in ledger.tables:
-        if table.sheet not in wb.sheetnames:
-            continue
-        ws = wb[table.sheet]
-        first, last = _data_rows(table)
-        task_rows = {t.excel_row for t in table.tasks}
-        for rng in list(ws.merged_cells.ranges):
-            if rng.max_row < first or rng.min_row > last or rng.min_row == rng.max_row:
-                continue  # outside the table, or a heading row merged across
-            anchor = ws.cell(rng.min_row, rng.min_col)
-            value = anchor.value
-            ws.unmerge_cells(str(rng))
-            for r in range(rng.min_row, rng.max_row + 1):
-                for c in range(rng.min_col, rng.max_col + 1):
-                    cell = ws.cell(r, c)
-                    if (r, c) != (rng.min_row, rng.min_col) and r in task_rows:
-                        cell.value = value
-                        written += 1
-                    _copy_style(anchor, cell)
-        # blanks inherited without merges (tables pasted from Word)
-        for t in table.tasks:
-            for f in FILL_FIELDS:
-                col = table.columns.get(f)
-                text = t.texts.get(f)
-                if col is None or not text:
-                    continue
-                cell = ws.cell(t.excel_row, col + 1)
-                if cell.value in (None, ""):
-                    cell.value = text
-                    written += 1
-    return written
+    """Apply ``fill_actions`` to an openpyxl workbook, carrying each anchor's format into
+    the cells it covered; returns the number of cells written."""
+    acts = fill_actions(ledger)
+    for sheet, m in acts.unmerge:
+        ws = wb[sheet]
+        anchor = ws.cell(m.r0 + 1, m.c0 + 1)
+        ws.unmerge_cells(start_row=m.r0 + 1, start_column=m.c0 + 1, end_row=m.r1 + 1, end_column=m.c1 + 1)
+        for r in range(m.r0 + 1, m.r1 + 2):
+            for c in range(m.c0 + 1, m.c1 + 2):
+                _copy_style(anchor, ws.cell(r, c))
+    for sheet, r, c, value in acts.writes:
+        wb[sheet].cell(r + 1, c + 1).value = value
+    return len(acts.writes)
 
 
 def remerge_workbook(wb, ledger) -> int:
