@@ -6,8 +6,6 @@ note.text/.delete. Anything else raises AttributeError, so the adapter cannot dr
 
 from __future__ import annotations
 
-
-
 from openpyxl import load_workbook
 from openpyxl.utils.cell import range_boundaries
 
@@ -88,7 +86,7 @@ class FakeRange:
         return self._merge() is not None
 
     @property
-    def merge_area(self) -> "FakeRange":
+    def merge_area(self) -> FakeRange:
         m = self._merge()
         return FakeRange(self.sheet, *m) if m else self
 
@@ -204,7 +202,7 @@ class FakeBook:
             self.sheets._list.append(s)
 
     @classmethod
-    def caller(cls) -> "FakeBook":
+    def caller(cls) -> FakeBook:
         return cls._caller
 
 

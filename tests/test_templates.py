@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from xltool.cli import app
 from xltool.reader import read_ledger
-from xltool.write.template import (FIRST_ROW, build_all, date_cell_ref, layout_for, overdue_formulas)
+from xltool.write.template import FIRST_ROW, build_all, date_cell_ref, layout_for, overdue_formulas
 
 runner = CliRunner()
 KINDS = ("assessment", "division", "decomposition")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -28,7 +27,7 @@ class Format(str, enum.Enum):
     csv = "csv"
 
 
-def parse_date(text: Optional[str], what: str) -> Optional[dt.date]:
+def parse_date(text: str | None, what: str) -> dt.date | None:
     if not text:
         return None
     from dateutil import parser as dparser
@@ -44,7 +43,7 @@ def fail(message: str, code: Exit = Exit.ERROR) -> None:
     raise typer.Exit(int(code))
 
 
-def want_json(json_flag: bool, fmt: Optional[Format]) -> bool:
+def want_json(json_flag: bool, fmt: Format | None) -> bool:
     return json_flag or fmt == Format.json
 
 
@@ -52,11 +51,11 @@ def want_json(json_flag: bool, fmt: Optional[Format]) -> bool:
 def inspect(
     file: Path = typer.Argument(..., help="台账或任务表文件（.xlsx .xlsm .xls）"),
     json_out: bool = typer.Option(False, "--json", help="输出 JSON"),
-    fmt: Optional[Format] = typer.Option(None, "--format", help="text 或 json"),
-    year: Optional[int] = typer.Option(None, "--year", help="计划年度（默认取标题中的年份）"),
-    issued: Optional[str] = typer.Option(None, "--issued", help="发文日期（默认取文中的落款日期）"),
-    as_of: Optional[str] = typer.Option(None, "--as-of", help="基准日期，标题无年份时以其年份为计划年度"),
-    password: Optional[str] = typer.Option(None, "--password", help="工作簿打开密码"),
+    fmt: Format | None = typer.Option(None, "--format", help="text 或 json"),
+    year: int | None = typer.Option(None, "--year", help="计划年度（默认取标题中的年份）"),
+    issued: str | None = typer.Option(None, "--issued", help="发文日期（默认取文中的落款日期）"),
+    as_of: str | None = typer.Option(None, "--as-of", help="基准日期，标题无年份时以其年份为计划年度"),
+    password: str | None = typer.Option(None, "--password", help="工作簿打开密码"),
 ):
     """列出文件中每张任务表的规范化任务。"""
     from .reader import read_ledger
@@ -93,11 +92,11 @@ def inspect(
 @app.command()
 def deadline(
     text: str = typer.Argument(..., help="时限文字，如“6月底前/全年”"),
-    year: Optional[int] = typer.Option(None, "--year", help="计划年度（默认取基准日期的年份）"),
-    issued: Optional[str] = typer.Option(None, "--issued", help="发文日期，用于“印发1个月内”“N个工作日内”"),
-    as_of: Optional[str] = typer.Option(None, "--as-of", help="基准日期（默认今天）"),
+    year: int | None = typer.Option(None, "--year", help="计划年度（默认取基准日期的年份）"),
+    issued: str | None = typer.Option(None, "--issued", help="发文日期，用于“印发1个月内”“N个工作日内”"),
+    as_of: str | None = typer.Option(None, "--as-of", help="基准日期（默认今天）"),
     json_out: bool = typer.Option(False, "--json", help="输出 JSON"),
-    fmt: Optional[Format] = typer.Option(None, "--format", help="text 或 json"),
+    fmt: Format | None = typer.Option(None, "--format", help="text 或 json"),
 ):
     """显示一个时限文字如何被解读。"""
     from .deadlines import parse_deadline
@@ -152,7 +151,7 @@ class Progress:
                 err(f"{self.label} {done}/{total}")
 
 
-def _limits(max_cells: Optional[int], max_mb: Optional[int]):
+def _limits(max_cells: int | None, max_mb: int | None):
     from dataclasses import replace
 
     from .grid import DEFAULT_LIMITS
@@ -165,7 +164,7 @@ def _limits(max_cells: Optional[int], max_mb: Optional[int]):
     return lim
 
 
-def _plan(plan: Optional[Path], year, issued, as_of, password, limits):
+def _plan(plan: Path | None, year, issued, as_of, password, limits):
     if plan is None:
         return None
     from .plan import Plan
@@ -205,21 +204,21 @@ def print_check_text(report) -> None:
 @app.command()
 def check(
     paths: list[Path] = typer.Argument(..., help="台账文件或文件夹（递归查找 .xlsx .xlsm .xls）"),
-    as_of: Optional[str] = typer.Option(None, "--as-of", help="基准日期（默认今天），用于判断逾期"),
-    plan: Optional[Path] = typer.Option(None, "--plan", help="印发的任务表：其单位为默认名录，台账行与其任务比对"),
-    roster: Optional[Path] = typer.Option(None, "--roster", help="单位名录（含“单位名录”工作表的 xlsx，或 TOML）"),
-    config: Optional[Path] = typer.Option(None, "--config", help="配置文件 xltool.toml"),
-    report: Optional[Path] = typer.Option(None, "--report", help="写出检查结果工作簿"),
-    annotate: Optional[Path] = typer.Option(None, "--annotate", help="在此文件夹写出标注副本（不改动原文件）"),
+    as_of: str | None = typer.Option(None, "--as-of", help="基准日期（默认今天），用于判断逾期"),
+    plan: Path | None = typer.Option(None, "--plan", help="印发的任务表：其单位为默认名录，台账行与其任务比对"),
+    roster: Path | None = typer.Option(None, "--roster", help="单位名录（含“单位名录”工作表的 xlsx，或 TOML）"),
+    config: Path | None = typer.Option(None, "--config", help="配置文件 xltool.toml"),
+    report: Path | None = typer.Option(None, "--report", help="写出检查结果工作簿"),
+    annotate: Path | None = typer.Option(None, "--annotate", help="在此文件夹写出标注副本（不改动原文件）"),
     json_out: bool = typer.Option(False, "--json", help="输出 JSON"),
     fmt: Format = typer.Option(Format.text, "--format", help="text、json 或 csv"),
-    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", help="并行进程数（默认 CPU 核数）"),
-    year: Optional[int] = typer.Option(None, "--year", help="计划年度（默认取标题中的年份）"),
-    issued: Optional[str] = typer.Option(None, "--issued", help="发文日期"),
-    password: Optional[str] = typer.Option(None, "--password", help="工作簿打开密码"),
+    jobs: int | None = typer.Option(None, "--jobs", "-j", help="并行进程数（默认 CPU 核数）"),
+    year: int | None = typer.Option(None, "--year", help="计划年度（默认取标题中的年份）"),
+    issued: str | None = typer.Option(None, "--issued", help="发文日期"),
+    password: str | None = typer.Option(None, "--password", help="工作簿打开密码"),
     force: bool = typer.Option(False, "--force", help="覆盖已存在的输出文件"),
-    max_cells: Optional[int] = typer.Option(None, "--max-cells", help="单个工作表最多单元格数（安全上限）"),
-    max_mb: Optional[int] = typer.Option(None, "--max-mb", help="解压后最大大小（MB，安全上限）"),
+    max_cells: int | None = typer.Option(None, "--max-cells", help="单个工作表最多单元格数（安全上限）"),
+    max_mb: int | None = typer.Option(None, "--max-mb", help="解压后最大大小（MB，安全上限）"),
 ):
     """检查台账：规则、逾期、批量检查、检查结果工作簿和标注副本。"""
     import os
@@ -278,11 +277,11 @@ def check(
 @app.command()
 def rules(
     json_out: bool = typer.Option(False, "--json", help="输出 JSON"),
-    fmt: Optional[Format] = typer.Option(None, "--format", help="text 或 json"),
+    fmt: Format | None = typer.Option(None, "--format", help="text 或 json"),
 ):
     """列出全部检查规则：名称、代码、默认级别和说明。"""
-    from .rules import all_rules
     from .model import SEVERITY_CN
+    from .rules import all_rules
 
     rs = all_rules()
     if want_json(json_out, fmt):
@@ -297,16 +296,16 @@ def rules(
 @app.command()
 def rollup(
     paths: list[Path] = typer.Argument(..., help="各单位台账文件或文件夹"),
-    as_of: Optional[str] = typer.Option(None, "--as-of", help="基准日期（默认今天）"),
-    plan: Optional[Path] = typer.Option(None, "--plan", help="印发的任务表：其单位为默认名录"),
-    roster: Optional[Path] = typer.Option(None, "--roster", help="单位名录（xlsx 或 TOML），用于分组展开和未报送名单"),
-    config: Optional[Path] = typer.Option(None, "--config", help="配置文件 xltool.toml（[scoring] 为计分权重）"),
-    out: Optional[Path] = typer.Option(None, "-o", "--output", help="写出汇总工作簿（排名、图表、逾期清单）"),
+    as_of: str | None = typer.Option(None, "--as-of", help="基准日期（默认今天）"),
+    plan: Path | None = typer.Option(None, "--plan", help="印发的任务表：其单位为默认名录"),
+    roster: Path | None = typer.Option(None, "--roster", help="单位名录（xlsx 或 TOML），用于分组展开和未报送名单"),
+    config: Path | None = typer.Option(None, "--config", help="配置文件 xltool.toml（[scoring] 为计分权重）"),
+    out: Path | None = typer.Option(None, "-o", "--output", help="写出汇总工作簿（排名、图表、逾期清单）"),
     json_out: bool = typer.Option(False, "--json", help="输出 JSON"),
-    fmt: Optional[Format] = typer.Option(None, "--format", help="text 或 json"),
-    year: Optional[int] = typer.Option(None, "--year", help="计划年度"),
-    issued: Optional[str] = typer.Option(None, "--issued", help="发文日期"),
-    password: Optional[str] = typer.Option(None, "--password", help="工作簿打开密码"),
+    fmt: Format | None = typer.Option(None, "--format", help="text 或 json"),
+    year: int | None = typer.Option(None, "--year", help="计划年度"),
+    issued: str | None = typer.Option(None, "--issued", help="发文日期"),
+    password: str | None = typer.Option(None, "--password", help="工作簿打开密码"),
     force: bool = typer.Option(False, "--force", help="覆盖已存在的输出文件"),
 ):
     """按单位汇总任务数、完成率、逾期和得分。"""
@@ -382,7 +381,7 @@ def template_list(json_out: bool = typer.Option(False, "--json", help="输出 JS
 def template_new(
     kind: Kind = typer.Argument(..., help="assessment（考核任务分解表）、division（重点工作任务分工）或 decomposition（任务分解表）"),
     out: Path = typer.Option(..., "-o", "--output", help="新台账文件（.xlsx）"),
-    roster: Optional[Path] = typer.Option(None, "--roster", help="单位名录，填入“单位名录”工作表"),
+    roster: Path | None = typer.Option(None, "--roster", help="单位名录，填入“单位名录”工作表"),
     force: bool = typer.Option(False, "--force", help="覆盖已存在的文件"),
 ):
     """按模板新建一个空白台账。"""
@@ -404,7 +403,7 @@ def fill(
     file: Path = typer.Argument(..., help="台账文件"),
     out: Path = typer.Option(..., "-o", "--output", help="输出文件（.xlsx）"),
     remerge: bool = typer.Option(False, "--remerge", help="反向操作：把单位列和时限列中相同的相邻单元格合并（便于打印）"),
-    password: Optional[str] = typer.Option(None, "--password", help="工作簿打开密码"),
+    password: str | None = typer.Option(None, "--password", help="工作簿打开密码"),
     force: bool = typer.Option(False, "--force", help="覆盖已存在的输出文件"),
 ):
     """取消合并单元格并把继承的值逐格填入（或用 --remerge 合并），写出副本，原文件不变。"""
@@ -425,8 +424,8 @@ def fill(
 def import_(
     notice: Path = typer.Argument(..., help="印发通知（Word .docx），含任务表"),
     out: Path = typer.Option(..., "-o", "--output", help="输出台账（.xlsx）"),
-    year: Optional[int] = typer.Option(None, "--year", help="计划年度（默认取通知标题中的年份）"),
-    issued: Optional[str] = typer.Option(None, "--issued", help="发文日期（默认取通知落款日期）"),
+    year: int | None = typer.Option(None, "--year", help="计划年度（默认取通知标题中的年份）"),
+    issued: str | None = typer.Option(None, "--issued", help="发文日期（默认取通知落款日期）"),
     force: bool = typer.Option(False, "--force", help="覆盖已存在的输出文件"),
 ):
     """把 Word 通知中的任务表转成按模板排版的台账。"""

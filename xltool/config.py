@@ -51,7 +51,7 @@ class Config:
         cls = lookup.get(text)
         return cls if cls is not None else lookup.get(re.sub(r"\s+", "", text))
 
-    def merged(self, data: dict, source: str) -> "Config":
+    def merged(self, data: dict, source: str) -> Config:
         """This config with the keys of ``data`` (a parsed TOML document) applied."""
         from .rules import RULES
 

@@ -29,7 +29,7 @@ class Plan:
         self._keys = list(self.by_key)
 
     @classmethod
-    def from_ledger(cls, ledger) -> "Plan":
+    def from_ledger(cls, ledger) -> Plan:
         return cls(ledger.path, [t for table in ledger.tables for t in table.tasks])
 
     def roster(self) -> Roster:

@@ -31,7 +31,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .config import Config
-from .deadlines import parse_cell_date
 from .model import Table, Task
 from .textnorm import cell_text, squash
 from .units import Roster, unit_key

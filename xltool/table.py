@@ -166,12 +166,10 @@ def find_layouts(grid: Grid) -> list[Layout]:
         layouts.append(Layout(r, end, {}, {}, 0, header_texts={c: t for c, (_, t) in fields.items()}))
         layouts[-1]._fields = fields  # resolved once the data extent is known
         r = end + 1
-    for i, lay in enumerate(layouts):
+    for lay in layouts:
         if lay.data_end == 0:
             lay.data_end = n
         lay.columns, lay.headers = _assign(grid, lay._fields, lay.data_start, lay.data_end)
-        if "task" not in lay.columns and "requirement" in lay.columns:
-            pass  # the requirement text is the task (seed 004)
         lay.kind = _kind(lay.columns, lay.headers)
         del lay._fields
     return layouts

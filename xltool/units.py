@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 import tomllib
-from functools import lru_cache
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .textnorm import squash
 
@@ -148,11 +148,11 @@ class Roster:
         return self._keys.get(k) or self.aliases.get(k) or self._group_keys.get(k)
 
     @classmethod
-    def from_names(cls, names, source: str = "") -> "Roster":
+    def from_names(cls, names, source: str = "") -> Roster:
         return cls(names=list(dict.fromkeys(n for n in names if n)), source=source)
 
     @classmethod
-    def from_rows(cls, rows: list[list[str]], source: str = "") -> "Roster":
+    def from_rows(cls, rows: list[list[str]], source: str = "") -> Roster:
         """A 单位名录 sheet: first column the name; a column headed 别名 lists aliases
         (、 separated); a column headed 所属分组/分组 names the group the unit belongs to."""
         names, aliases, groups = [], {}, {}
@@ -176,7 +176,7 @@ class Roster:
         return cls(names=names, aliases=aliases, groups=groups, source=source)
 
     @classmethod
-    def from_toml(cls, text: str, source: str = "") -> "Roster":
+    def from_toml(cls, text: str, source: str = "") -> Roster:
         """``units = [...]``, ``[aliases] 县政府办 = "县政府办公室"``, ``[groups] 各乡镇人民政府 = [...]``.
         Also accepts the same keys under a ``[roster]`` table."""
         data = tomllib.loads(text)

@@ -16,7 +16,7 @@ def bad_status(task, table, ctx):
 
 
 def _nearest(text: str, ctx) -> str | None:
-    for cls, words in ctx.config.status.items():
+    for words in ctx.config.status.values():
         for w in words:
             if w in text or text in w:
                 return w
