@@ -73,11 +73,15 @@ def _from_grids(path: str, password: str | None) -> Workbook:
     return wb
 
 
-def _anchor(ws, coord: str) -> str:
+def _anchors(ws) -> dict[str, str]:
+    """Every merged-over cell of a sheet -> its range's top-left cell."""
+    out = {}
     for rng in ws.merged_cells.ranges:
-        if coord in rng:
-            return rng.start_cell.coordinate
-    return coord
+        top = f"{get_column_letter(rng.min_col)}{rng.min_row}"
+        for r in range(rng.min_row, rng.max_row + 1):
+            for c in range(rng.min_col, rng.max_col + 1):
+                out[f"{get_column_letter(c)}{r}"] = top
+    return out
 
 
 def annotate_file(result, out: Path, password: str | None = None) -> None:
@@ -88,9 +92,10 @@ def annotate_file(result, out: Path, password: str | None = None) -> None:
         note = "原文件无法按原格式打开（.xls 或非标准 .xlsx），标注副本另存为 .xlsx，只保留了数值和合并单元格"
     by_cell: dict[tuple[str, str], list] = defaultdict(list)
     overdue_rows: dict[str, set[int]] = defaultdict(set)
+    anchors = {name: _anchors(wb[name]) for name in {f.sheet for f in result.findings} if name in wb.sheetnames}
     for f in result.findings:
-        if f.sheet in wb.sheetnames and f.cell:
-            by_cell[(f.sheet, _anchor(wb[f.sheet], f.cell))].append(f)
+        if f.sheet in anchors and f.cell:
+            by_cell[(f.sheet, anchors[f.sheet].get(f.cell, f.cell))].append(f)
         if f.rule == "overdue" and f.sheet in wb.sheetnames and f.excel_row:
             overdue_rows[f.sheet].add(f.excel_row)
     for sheet, rows in overdue_rows.items():
