@@ -13,7 +13,7 @@ import os
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .config import Config, sheet_config
@@ -283,6 +283,3 @@ def exit_code(report: CheckReport) -> int:
         return 2
     return 1 if s["errors"] else 0
 
-
-def with_as_of(opts: CheckOptions, as_of: dt.date) -> CheckOptions:
-    return replace(opts, as_of=as_of)

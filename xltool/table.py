@@ -33,7 +33,7 @@ class Layout:
     headers: dict[str, str]
     data_end: int = 0  # 0-based, exclusive
     kind: str = "decomposition"
-    header_texts: dict[int, str] = field(default_factory=dict)  # col -> header text
+    header_fields: dict[int, tuple[str, str]] = field(default_factory=dict, repr=False)  # col -> (field, text)
 
     @property
     def data_start(self) -> int:
@@ -153,7 +153,7 @@ def find_layouts(grid: Grid) -> list[Layout]:
             continue
         if layouts and layouts[-1].data_end == 0:
             prev = layouts[-1]
-            if {f for f, _ in fields.values()} <= {f for f, _ in prev._fields.values()}:
+            if {f for f, _ in fields.values()} <= {f for f, _ in prev.header_fields.values()}:
                 r += 1  # the same header repeated after a page break
                 continue
             prev.data_end = r
@@ -163,15 +163,13 @@ def find_layouts(grid: Grid) -> list[Layout]:
             merged = dict(fields)
             merged.update(below)
             fields, end = merged, r + 1
-        layouts.append(Layout(r, end, {}, {}, 0, header_texts={c: t for c, (_, t) in fields.items()}))
-        layouts[-1]._fields = fields  # resolved once the data extent is known
+        layouts.append(Layout(r, end, {}, {}, 0, header_fields=fields))  # columns resolved below
         r = end + 1
     for lay in layouts:
         if lay.data_end == 0:
             lay.data_end = n
-        lay.columns, lay.headers = _assign(grid, lay._fields, lay.data_start, lay.data_end)
+        lay.columns, lay.headers = _assign(grid, lay.header_fields, lay.data_start, lay.data_end)
         lay.kind = _kind(lay.columns, lay.headers)
-        del lay._fields
     return layouts
 
 

@@ -71,6 +71,3 @@ def read_docx(path: str, label: str) -> tuple[list[Grid], list[str]]:
                 context.append(text)
     return grids, context
 
-
-def read_docx_grids(path: str, label: str) -> list[Grid]:
-    return read_docx(path, label)[0]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
-
 from ..fields import match_header
 from ..model import cell_ref
 from ..textnorm import cell_text
@@ -91,9 +89,6 @@ def points_total(table, ctx):
         yield Hit(None, f"一级指标分值合计 {total:g} 分，不等于 100 分（{parts}）", value=f"{total:g}",
                   cell=cell_ref(table.header_row - 1, col), row=table.header_row)
 
-
-def seq_counts(table) -> Counter:
-    return Counter(t.seq for t in table.tasks if "seq" in t.own and t.seq)
 
 
 EXCEL_ERRORS = ("#REF!", "#DIV/0!", "#VALUE!", "#NAME?", "#N/A", "#NUM!", "#NULL!", "#SPILL!", "#CALC!",

@@ -192,7 +192,6 @@ def date_cell_ref(lay: Layout) -> str:
 
 def _validations(ws, lay: Layout, last_row: int) -> None:
     first = FIRST_ROW
-    rows = f"{first}:{last_row}"
 
     def rng(field: str) -> str | None:
         letter = lay.letter(field)
@@ -232,7 +231,6 @@ def _validations(ws, lay: Layout, last_row: int) -> None:
                                error="自评分应在 0 到本行分值之间")
         score.add(f"{own}{first}:{own}{last_row}")
         ws.add_data_validation(score)
-    _ = rows
 
 
 def overdue_formulas(lay: Layout, row: int = FIRST_ROW) -> tuple[str, str] | None:
