@@ -78,16 +78,22 @@ def read_book(path, password: str | None = None, limits: Limits = DEFAULT_LIMITS
     source: str | io.BytesIO = str(p)
     errors: dict = {}
     if kind == "zip":
-        fmt = check_zip(label, str(p), limits, errors)
+        try:
+            data = p.read_bytes()  # small files: one read for the guard (and calamine, if needed)
+        except OSError as e:
+            raise UnreadableFile(label, f"无法读取文件（{e.strerror or e}）") from None
+        fmt = check_zip(label, data, limits, errors)
         if fmt == "docx":
             from .docx_reader import read_docx
 
             grids, context = read_docx(str(p), label)
             return Book(path=label, format="docx", sheets=grids, context=context)
-        if suffix not in (".xlsx", ".xlsm", ".xlsb"):
+        if suffix not in (".xlsx", ".xlsm"):
             if suffix == ".xls":
                 notes.append("文件扩展名为 .xls，实际是 .xlsx 格式")
-            source = io.BytesIO(p.read_bytes())  # calamine picks its parser by extension
+            # calamine picks its parser by extension; from memory it detects the format,
+            # though less precisely in its error messages, so only when the name lies
+            source = io.BytesIO(data)
         if suffix == ".xlsm":
             fmt = "xlsm"
     elif kind == "ole":
@@ -107,7 +113,7 @@ def read_book(path, password: str | None = None, limits: Limits = DEFAULT_LIMITS
             notes.append("文件有打开密码，已在内存中解密读取")
     else:
         raise UnreadableFile(label, not_a_workbook_reason(kind))
-    sheets = read_grids(source, label, limits)
+    sheets = read_grids(source, label, limits, checked_package=kind == "zip")
     for g in sheets:
         for ref, value in errors.get(g.name, {}).items():
             _put(g, ref, value)

@@ -14,9 +14,13 @@ from ..model import Grid, Merge
 from .guard import Limits
 
 
-def _reason(e: Exception) -> str:
+def _reason(e: Exception, checked_package: bool = False) -> str:
+    """A Chinese reason for a calamine error. ``checked_package``: the guard already saw a
+    well-formed workbook package, so a format calamine cannot detect means damaged parts."""
     msg = str(e).splitlines()[0] if str(e) else type(e).__name__
     low = msg.lower()
+    if checked_package and "cannot detect" in low:
+        return "文件已损坏（工作簿部件无法解压或校验失败）"
     if "entity" in low or "doctype" in low:
         return "文件含有 XML 实体声明（Excel 从不写入，可能是恶意文件），已拒绝读取"
     if "password" in low or "encrypt" in low:
@@ -28,7 +32,7 @@ def _reason(e: Exception) -> str:
     return f"无法读取工作簿（{msg}）"
 
 
-def read_grids(source, path: str, limits: Limits) -> list[Grid]:
+def read_grids(source, path: str, limits: Limits, checked_package: bool = False) -> list[Grid]:
     """``source`` is a path or a binary file object."""
     try:
         if isinstance(source, (str, bytes)) or hasattr(source, "__fspath__"):
@@ -36,7 +40,7 @@ def read_grids(source, path: str, limits: Limits) -> list[Grid]:
         else:
             wb = pc.CalamineWorkbook.from_filelike(source)
     except Exception as e:  # calamine raises several unrelated types
-        raise UnreadableFile(path, _reason(e)) from None
+        raise UnreadableFile(path, _reason(e, checked_package)) from None
     grids = []
     try:
         meta = {m.name: m for m in wb.sheets_metadata}

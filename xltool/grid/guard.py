@@ -39,7 +39,7 @@ DEFAULT_LIMITS = Limits()
 # of the cells, so cells alone decide the extent.
 _CELL_REF = re.compile(rb'\sr="([A-Z]{1,3})([0-9]{1,7})"')
 _CELL_REF_FAST = re.compile(rb' r="([A-Z]{1,3})([0-9]{1,7})"')  # as every writer spaces it
-_ODD_SPACE_REF = re.compile(rb'[\t\r\n]r="')
+_ODD_SPACES = (b'\tr="', b'\nr="', b'\rr="')
 # cells without r= take their row from <row r="N">
 _ROW_REF = re.compile(rb'row\b[^>]{0,200}?\sr="([0-9]{1,7})"')
 
@@ -158,20 +158,25 @@ def _check_package(path: str, zf: zipfile.ZipFile, limits: Limits, errors: dict 
                                       "疑似压缩炸弹），已拒绝读取")
     # Entity declarations (billion laughs, XXE) need no scan of ours: calamine's XML
     # parser refuses unknown entities and openpyxl parses through defusedxml.
-    sheet_of = _sheet_names(zf, names, path) if errors is not None else {}
+    found_by_part: dict[str, dict] = {}
     for name, info in names.items():
         if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
             continue
         try:
             with zf.open(info) as fh:
                 found = _check_extent(path, info.filename, fh.read(1 << 20), fh, limits, errors is not None)
-                if found and name in sheet_of:
-                    errors[sheet_of[name]] = found
+                if found:
+                    found_by_part[name] = found
         except (zipfile.BadZipFile, zlib.error, struct.error, EOFError, OSError, RuntimeError, ValueError,
                 NotImplementedError) as e:
             if isinstance(e, RuntimeError) and "encrypted" in str(e):
                 raise UnreadableFile(path, "压缩包内容已加密，无法读取") from None
             raise UnreadableFile(path, f"文件已损坏（部件 {info.filename} 无法解压：{e}）") from None
+    if found_by_part:  # rare: only then are the sheet names worth reading
+        sheet_of = _sheet_names(zf, names, path)
+        for part, found in found_by_part.items():
+            if part in sheet_of:
+                errors[sheet_of[part]] = found
     return "xlsx"
 
 
@@ -184,7 +189,8 @@ def _check_extent(path: str, part: str, head: bytes, fh, limits: Limits, want_er
     chunk = head
     while chunk:
         buf = tail + chunk
-        refs = (_CELL_REF if _ODD_SPACE_REF.search(buf) else _CELL_REF_FAST).findall(buf)
+        odd = any(s in buf for s in _ODD_SPACES)
+        refs = (_CELL_REF if odd else _CELL_REF_FAST).findall(buf)
         if refs:
             letters = {a for a, _ in refs}
             max_c = max(max_c, max(_col_index(a) for a in letters))
