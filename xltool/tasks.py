@@ -99,17 +99,26 @@ def build_tasks(grid: Grid, lay: Layout, year: int | None, issued) -> list[Task]
     header_words = {re.sub(r"\s+", "", t) for t in lay.headers.values() if t}
 
     rows = grid.rows
-    anchors = grid._anchor
     span = range(lo, hi + 1)
     data_cols = table_cols - section_cols
+    # row -> {col: anchor} for the cells merged over from another cell (most rows: none)
+    covered: dict[int, dict[int, tuple[int, int]]] = {}
+    for m in grid.merges:
+        if m.r1 < lay.data_start or m.r0 >= lay.data_end:
+            continue
+        for r in range(max(m.r0, lay.data_start), min(m.r1, lay.data_end - 1) + 1):
+            for c in range(m.c0, m.c1 + 1):
+                if (r, c) != (m.r0, m.c0):
+                    covered.setdefault(r, {})[c] = (m.r0, m.c0)
     for r in range(lay.data_start, lay.data_end):
         own: dict[int, str] = {}
         shown: dict[int, str] = {}
         row = rows[r] if r < len(rows) else ()
         n = len(row)
+        merged_here = covered.get(r)
         for c in span:
-            a = anchors.get((r, c)) if anchors else None
-            if a is None or a == (r, c):
+            a = merged_here.get(c) if merged_here else None
+            if a is None:
                 v = row[c] if c < n else None
                 if v is None or v == "":
                     continue

@@ -6,6 +6,7 @@ import datetime as dt
 
 from ..deadlines import parse_cell_date
 from . import Hit, rule
+from .structure import is_excel_error
 
 
 def _one(text: str) -> str:
@@ -15,8 +16,6 @@ def _one(text: str) -> str:
 @rule("bad-deadline", "XL201", "error", needs=("deadline",))
 def bad_deadline(task, table, ctx):
     """时限无法识别：时限要求不是可识别的写法（如“2020年底前”“6月底前/全年”“持续推进”“印发1个月内”“10个工作日内”），无法计算截止日期。"""
-    from .structure import is_excel_error
-
     if task.deadline.kind == "unknown" and not is_excel_error(task.deadline.text):
         yield Hit("deadline", f"时限“{_one(task.deadline.text)}”无法识别为日期", value=task.deadline.text)
 

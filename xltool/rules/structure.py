@@ -96,12 +96,12 @@ EXCEL_ERRORS = ("#REF!", "#DIV/0!", "#VALUE!", "#NAME?", "#N/A", "#NUM!", "#NULL
 
 
 def is_excel_error(text: str | None) -> bool:
-    return bool(text) and text.strip().upper() in EXCEL_ERRORS
+    return bool(text) and text.lstrip()[:1] == "#" and text.strip().upper() in EXCEL_ERRORS
 
 
 @rule("formula-error", "XL005", "error")
 def formula_error(task, table, ctx):
     """公式错误值：单元格显示 #REF!、#DIV/0!、#VALUE! 等公式错误（常见于删除或移动了被引用的单元格），实际内容已丢失，需重新填写。"""
     for fld, text in task.texts.items():
-        if is_excel_error(text):
+        if text and text[0] == "#" and is_excel_error(text):  # cell texts are stripped
             yield Hit(fld, f"单元格是公式错误值 {text.strip()}，原内容已丢失，请重新填写", value=text.strip())
