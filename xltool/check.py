@@ -248,7 +248,8 @@ def check_paths(paths: Iterable[str | Path], opts: CheckOptions, jobs: int | Non
 def _batch_unit_names(results: list[FileResult], opts: CheckOptions) -> None:
     """unknown-unit without a roster: names seen once in the whole batch, one or two
     characters from a name seen often."""
-    from .rules import RULES, _load_rule_modules
+    from .rules import RULES, _load_rule_modules, sort_findings
+    from .rules.units import near_message
 
     _load_rule_modules()
     rule = RULES["unknown-unit"]
@@ -267,11 +268,11 @@ def _batch_unit_names(results: list[FileResult], opts: CheckOptions) -> None:
                 sug = near[name]
                 r.findings.append(Finding(
                     rule=rule.name, code=rule.code, severity=opts.config.severity.get(rule.name, rule.severity),
-                    message=f"单位“{name}”只出现一次，与常见的“{sug}”只差一两个字，是否写错？",
+                    message=near_message(name, sug),
                     sheet=sheet, cell=cell, excel_row=row, value=name, suggestion=sug))
                 added = True
         if added:
-            r.findings.sort(key=lambda f: (f.sheet or "", f.excel_row or 0, f.cell or ""))
+            sort_findings(r.findings)
             if r.status == "ok":
                 r.status = "findings"
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 
 from .errors import UsageError
@@ -40,16 +41,16 @@ class Config:
     roster: Roster | None = None
     scoring: dict = field(default_factory=dict)  # [scoring] table, read by rollup
 
+    @cached_property
+    def _status_lookup(self) -> dict[str, str]:
+        return {w: cls for cls, words in self.status.items() for w in words}
+
     def status_class(self, text: str | None) -> str | None:
         """'done' | 'in_progress' | 'not_started' for a status cell, None if empty or unknown."""
         if not text:
             return None
-        lookup = self.__dict__.get("_status_lookup")
-        if lookup is None:
-            lookup = {w: cls for cls, words in self.status.items() for w in words}
-            object.__setattr__(self, "_status_lookup", lookup)
-        cls = lookup.get(text)
-        return cls if cls is not None else lookup.get(re.sub(r"\s+", "", text))
+        cls = self._status_lookup.get(text)
+        return cls if cls is not None else self._status_lookup.get(re.sub(r"\s+", "", text))
 
     def merged(self, data: dict, source: str) -> Config:
         """This config with the keys of ``data`` (a parsed TOML document) applied."""

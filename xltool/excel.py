@@ -35,12 +35,7 @@ def sheet_grid(sheet) -> Grid:
     """Values and merged ranges of one sheet, in absolute coordinates."""
     used = sheet.used_range
     r0, c0 = used.row - 1, used.column - 1
-    nrows, ncols = used.shape
-    values = used.value
-    if nrows == 1 and ncols == 1:
-        values = [[values]]
-    elif nrows == 1 or ncols == 1:
-        values = [values] if nrows == 1 else [[v] for v in values]
+    values = _rows(used.value, used.shape)
     rows = [[] for _ in range(r0)] + [[None] * c0 + list(row) for row in values]
     merges, seen = [], set()
     for i, row in enumerate(values):
@@ -115,13 +110,15 @@ def _remember(book, marks: list[tuple[str, str, object]]) -> None:
     sheet.visible = False
 
 
-def _rows(value):
+def _rows(value, shape: tuple[int, int] | None = None) -> list[list]:
+    """xlwings hands back a scalar for one cell and a flat list for one row or column:
+    always a list of rows. ``shape`` tells a single column from a single row."""
     if value is None:
-        return []
+        return [] if shape is None else [[None]]
     if not isinstance(value, list):
         return [[value]]
     if value and not isinstance(value[0], list):
-        return [value]
+        return [[v] for v in value] if shape and shape[1] == 1 and shape[0] > 1 else [value]
     return value
 
 

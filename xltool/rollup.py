@@ -273,6 +273,8 @@ def rollup_ledgers(ledgers, as_of: dt.date, config: Config | None = None, roster
                 else:
                     counted = [me] if me in named or not named or not names_me else []
                 overdue = bool(list(overdue_rule.func(t, table, ctx)))
+                soon = bool(list(soon_rule.func(t, table, ctx)))
+                late = bool(list(late_rule.func(t, table, ctx)))
                 n_tasks += 1
                 n_overdue += overdue
                 cls = config.status_class(t.status)
@@ -298,8 +300,7 @@ def rollup_ledgers(ledgers, as_of: dt.date, config: Config | None = None, roster
                         f.not_started += 1
                         f.no_status += cls is None
                     f.overdue += overdue
-                    f.due_soon += bool(list(soon_rule.func(t, table, ctx)))
-                    late = bool(list(late_rule.func(t, table, ctx)))
+                    f.due_soon += soon
                     f.completed_late += late
                     if cls == "done" and not late:
                         f.completed_on_time += 1

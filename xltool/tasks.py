@@ -134,7 +134,9 @@ def build_tasks(grid: Grid, lay: Layout, year: int | None, issued) -> list[Task]
             continue
         texts = list(dict.fromkeys(own.values()))
         if FOOTER.match(texts[0]) and len(texts) <= 2 and set(own) - section_cols:
-            if all(c not in cols.values() or c == min(own) for c in own):
+            # a note or signature line ends the table: its label comes first and nothing
+            # else in the row sits in a table column ("填报人：张三 … 联系电话：…")
+            if not (set(own) - {min(own)}) & table_cols:
                 break
         if all(len(t) <= 24 for t in texts) and {_SPACE.sub("", t) for t in texts} <= header_words:
             continue  # header repeated after a page break

@@ -15,7 +15,7 @@ cell and severity filled in, so a new rule is a few lines:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from ..config import Config
@@ -93,7 +93,7 @@ def run_rules(ledger, ctx: Context) -> list[Finding]:
     findings: list[Finding] = []
     cfg = ctx.config
 
-    def emit(r: Rule, hits: Iterator[Hit], table: Table | None, task: Task | None):
+    def emit(r: Rule, hits: Iterable[Hit], table: Table | None, task: Task | None):
         for h in hits:
             cell = h.cell
             if cell is None and task is not None and h.field is not None:
@@ -115,14 +115,19 @@ def run_rules(ledger, ctx: Context) -> list[Finding]:
         for r in usable:
             if r.scope == "table":
                 emit(r, r.func(table, ctx), table, None)
-        task_rules = [(r, r.func) for r in usable if r.scope == "task"]
+        task_rules = [r for r in usable if r.scope == "task"]
         for task in table.tasks:
-            for r, func in task_rules:
-                hits = func(task, table, ctx)
-                for h in hits:
-                    emit(r, (h,), table, task)
-    order = {s.name: i for i, s in enumerate(getattr(ledger.book, "sheets", []))}
-    findings.sort(key=lambda f: (order.get(f.sheet, -1), f.excel_row or 0, _col_key(f.cell)))
+            for r in task_rules:
+                emit(r, r.func(task, table, ctx), table, task)
+    return sort_findings(findings, [s.name for s in getattr(ledger.book, "sheets", [])])
+
+
+def sort_findings(findings: list[Finding], sheet_order: list[str] | None = None) -> list[Finding]:
+    """In place, by sheet (workbook order, else order of first appearance), row, column."""
+    order = {name: i for i, name in enumerate(sheet_order or [])}
+    for f in findings:
+        order.setdefault(f.sheet, len(order))
+    findings.sort(key=lambda f: (order[f.sheet], f.excel_row or 0, _col_key(f.cell)))
     return findings
 
 

@@ -24,6 +24,10 @@ def unknown_unit(task, table, ctx):
             if fix:
                 yield Hit(fld, f"单位“{name}”疑似多打了一个“{name[-1]}”，是否为“{fix}”？", value=name, suggestion=fix)
             elif name in ctx.near:
-                sug = ctx.near[name]
-                yield Hit(fld, f"单位“{name}”只出现一次，与常见的“{sug}”只差一两个字，是否写错？",
-                          value=name, suggestion=sug)
+                yield Hit(fld, near_message(name, ctx.near[name]), value=name, suggestion=ctx.near[name])
+
+
+def near_message(name: str, common: str) -> str:
+    """The message for a name seen once that is a typo of a common one (also used by the
+    batch runner, which finds such names across files)."""
+    return f"单位“{name}”只出现一次，与常见的“{common}”只差一两个字，是否写错？"

@@ -7,18 +7,17 @@ links to the cells. Everything else of the workbook is left as openpyxl read it.
 
 from __future__ import annotations
 
-import io
 import os
 from collections import defaultdict
 from pathlib import Path
 
-from openpyxl import Workbook, load_workbook
 from openpyxl.comments import Comment
 from openpyxl.utils.cell import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
 
 from .atomic import save_workbook
 from .styles import BORDER, OVERDUE_ROW_FILL, SEVERITY_CN, SEVERITY_FILL, WRAP, header_row
+from .workbook import open_for_copy
 
 RESULT_SHEET = "检查结果"
 _RANK = {"error": 0, "warning": 1, "info": 2}
@@ -33,46 +32,6 @@ def annotated_name(label: str, base: str | None) -> Path:
     return rel.with_suffix(".xlsx") if p.suffix.lower() == ".xls" else rel
 
 
-def _open(path: str, password: str | None):
-    """openpyxl workbook of an .xlsx/.xlsm, or None for .xls (rebuilt from values)."""
-    from ..grid.guard import OLE_MAGIC
-
-    with open(path, "rb") as fh:
-        data = fh.read()
-    keep_vba = path.lower().endswith(".xlsm")
-    if data.startswith(OLE_MAGIC):
-        from ..grid import _decrypt
-
-        dec = _decrypt(path, Path(path), password)
-        if dec is None or not dec.getvalue().startswith(b"PK"):
-            return None
-        data = dec.getvalue()
-    try:
-        # bytes, not the path: openpyxl judges a file by its extension
-        return load_workbook(io.BytesIO(data), keep_vba=keep_vba)
-    except Exception:  # packages calamine reads but openpyxl rejects (odd part names, t="d" cells)
-        return None
-
-
-def _from_grids(path: str, password: str | None) -> Workbook:
-    """An .xls rebuilt as .xlsx from its values and merges (formats cannot be carried over)."""
-    from ..grid import read_book
-
-    wb = Workbook()
-    wb.remove(wb.active)
-    for g in read_book(path, password=password).sheets:
-        ws = wb.create_sheet(g.name[:31])
-        for r, row in enumerate(g.rows, start=1):
-            for c, v in enumerate(row, start=1):
-                if v not in (None, ""):
-                    ws.cell(r, c, v)
-        for m in g.merges:
-            ws.merge_cells(start_row=m.r0 + 1, start_column=m.c0 + 1, end_row=m.r1 + 1, end_column=m.c1 + 1)
-        if g.hidden:
-            ws.sheet_state = "hidden"
-    return wb
-
-
 def _anchors(ws) -> dict[str, str]:
     """Every merged-over cell of a sheet -> its range's top-left cell."""
     out = {}
@@ -85,11 +44,7 @@ def _anchors(ws) -> dict[str, str]:
 
 
 def annotate_file(result, out: Path, password: str | None = None) -> None:
-    wb = _open(result.path, password)
-    note = None
-    if wb is None:
-        wb = _from_grids(result.path, password)
-        note = "原文件无法按原格式打开（.xls 或非标准 .xlsx），标注副本另存为 .xlsx，只保留了数值和合并单元格"
+    wb, note = open_for_copy(result.path, password)
     by_cell: dict[tuple[str, str], list] = defaultdict(list)
     overdue_rows: dict[str, set[int]] = defaultdict(set)
     anchors = {name: _anchors(wb[name]) for name in {f.sheet for f in result.findings} if name in wb.sheetnames}

@@ -10,8 +10,8 @@ from pathlib import Path
 from openpyxl.utils import get_column_letter
 
 from ..model import Merge
-from .annotate import _from_grids, _open
 from .atomic import save_workbook
+from .workbook import open_for_copy
 
 FILL_FIELDS = ("seq", "section", "subsection", "level1", "level2", "task", "requirement", "lead", "responsible",
                "deadline", "row_points")
@@ -118,11 +118,7 @@ def fill_file(path: Path, out: Path, remerge: bool = False, password: str | None
     from ..reader import read_ledger
 
     ledger = read_ledger(path, password=password, label=str(path))
-    wb = _open(str(path), password)
-    note = None
-    if wb is None:
-        wb = _from_grids(str(path), password)
-        note = "原文件无法按原格式打开（.xls 或非标准 .xlsx），另存为 .xlsx，只保留了数值和合并单元格"
+    wb, note = open_for_copy(str(path), password)
     n = remerge_workbook(wb, ledger) if remerge else fill_workbook(wb, ledger)
     save_workbook(wb, out)
     return n, note

@@ -354,7 +354,8 @@ def _task_values(t, src_cols) -> tuple[dict, set]:
         values["responsible"] = None
     own = {f for f in ("level1", "level2", "deadline", "row_points", "status", "done_date", "progress",
                        "evidence", "self_score") if f in t.own}
-    own.add("due_date") if "deadline" in t.own else None
+    if "deadline" in t.own:
+        own.add("due_date")
     if t.starts_task or "seq" in t.own:
         own.add("seq")
     if "task" in t.own or (task_from_req and "requirement" in t.own):

@@ -1,0 +1,57 @@
+"""Opening a checked workbook for writing a copy of it (annotated copies, filled copies)."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from openpyxl import Workbook, load_workbook
+
+REBUILT_NOTE = "原文件无法按原格式打开（.xls 或非标准 .xlsx），副本另存为 .xlsx，只保留了数值和合并单元格"
+
+
+def _load(path: str, password: str | None):
+    """openpyxl workbook of an .xlsx/.xlsm (decrypted in memory if needed), or None."""
+    from ..grid import _decrypt
+    from ..grid.guard import OLE_MAGIC
+
+    with open(path, "rb") as fh:
+        data = fh.read()
+    if data.startswith(OLE_MAGIC):
+        dec = _decrypt(path, Path(path), password)
+        if dec is None or not dec.getvalue().startswith(b"PK"):
+            return None  # a real .xls
+        data = dec.getvalue()
+    try:
+        # bytes, not the path: openpyxl judges a file by its extension
+        return load_workbook(io.BytesIO(data), keep_vba=path.lower().endswith(".xlsm"))
+    except Exception:  # packages calamine reads but openpyxl rejects (odd part names, t="d" cells)
+        return None
+
+
+def _from_grids(path: str, password: str | None) -> Workbook:
+    """A workbook rebuilt from the values and merges calamine reads (formats are lost)."""
+    from ..grid import read_book
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for g in read_book(path, password=password).sheets:
+        ws = wb.create_sheet(g.name[:31])
+        for r, row in enumerate(g.rows, start=1):
+            for c, v in enumerate(row, start=1):
+                if v not in (None, ""):
+                    ws.cell(r, c, v)
+        for m in g.merges:
+            ws.merge_cells(start_row=m.r0 + 1, start_column=m.c0 + 1, end_row=m.r1 + 1, end_column=m.c1 + 1)
+        if g.hidden:
+            ws.sheet_state = "hidden"
+    return wb
+
+
+def open_for_copy(path: str, password: str | None = None) -> tuple[Workbook, str | None]:
+    """(workbook, note): openpyxl's own reading where it can, else a rebuild from values and
+    merges with a note saying what was lost."""
+    wb = _load(path, password)
+    if wb is not None:
+        return wb, None
+    return _from_grids(path, password), REBUILT_NOTE
