@@ -11,6 +11,8 @@ import time
 
 import pytest
 from hostile import build
+from hypothesis import given
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from xltool.cli import app
@@ -126,3 +128,28 @@ def test_mutation_fuzz_fixed_cases():
 
 
 _ = (time, resource)
+
+
+@given(col=st.integers(1, 16384), row=st.integers(1, 1_048_576),
+       limit=st.sampled_from([10, 233, 234, 1000, 2_000_000, 2_600_000, 50_000_000]),
+       spacing=st.sampled_from([" ", "\t", "\n"]))
+def test_fast_search_never_misses_a_far_cell(col, row, limit, spacing):
+    """The guard only measures a sheet's extent when a fast search finds a reference far
+    enough to matter; no cell past the limit may slip by that search."""
+    from xltool.grid.guard import _big_ref
+    from xltool.model import col_letter
+
+    xml = f'<row{spacing}r="{row}"><c{spacing}r="{col_letter(col - 1)}{row}" t="s"><v>0</v></c></row>'.encode()
+    if col * row > limit:
+        assert _big_ref(limit).search(xml)
+
+
+def test_far_column_small_sheet_is_measured_not_refused(tmp_path):
+    from hostile import _sheet, minimal_xlsx
+
+    cells = '<c r="A1" t="inlineStr"><is><t>任务</t></is></c><c r="AB1" t="inlineStr"><is><t>x</t></is></c>'
+    p = minimal_xlsx(tmp_path / "wide.xlsx", _sheet(f'<row r="1">{cells}</row>', "A1:AB1"))
+    res = runner.invoke(app, ["inspect", str(p), "--json"])
+    assert res.exit_code == 0, res.stdout
+    res = runner.invoke(app, ["check", str(p), "--max-cells", "20"])
+    assert res.exit_code == 2 and "上限" in res.stdout

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from .deadlines import Deadline
 
@@ -24,9 +24,8 @@ def cell_ref(r: int, c: int) -> str:
     return f"{col_letter(c)}{r + 1}"
 
 
-@dataclass(frozen=True)
-class Merge:
-    """A merged range, 0-based and inclusive."""
+class Merge(NamedTuple):
+    """A merged range, 0-based and inclusive (a tuple: a sheet may have thousands)."""
 
     r0: int
     c0: int
@@ -52,15 +51,27 @@ class Grid:
     hidden: bool = False
 
     def __post_init__(self):
-        self._anchor: dict[tuple[int, int], tuple[int, int]] = {}
-        for m in self.merges:
-            for r in range(m.r0, m.r1 + 1):
-                for c in range(m.c0, m.c1 + 1):
-                    self._anchor[(r, c)] = (m.r0, m.c0)
-        self._by_anchor = {(m.r0, m.c0): m for m in self.merges}
-        self.width = max((len(r) for r in self.rows), default=0)
-        if self.merges:
-            self.width = max(self.width, max(m.c1 for m in self.merges) + 1)
+        self._anchor_map: dict[tuple[int, int], tuple[int, int]] | None = None
+        self._by_anchor: dict[tuple[int, int], Merge] | None = None
+
+    @property
+    def _anchor(self) -> dict[tuple[int, int], tuple[int, int]]:
+        """(r, c) -> the top-left cell of the merge it lies in; built on first use (most
+        rows of a batch check never ask)."""
+        if self._anchor_map is None:
+            amap: dict[tuple[int, int], tuple[int, int]] = {}
+            for m in self.merges:
+                a = (m.r0, m.c0)
+                for r in range(m.r0, m.r1 + 1):
+                    for c in range(m.c0, m.c1 + 1):
+                        amap[(r, c)] = a
+            self._anchor_map = amap
+        return self._anchor_map
+
+    @property
+    def width(self) -> int:
+        w = max((len(r) for r in self.rows), default=0)
+        return max(w, max(m.c1 for m in self.merges) + 1) if self.merges else w
 
     @property
     def height(self) -> int:
@@ -76,7 +87,7 @@ class Grid:
 
     def anchor(self, r: int, c: int) -> tuple[int, int]:
         """The top-left cell of the merge (r, c) lies in, or (r, c) itself."""
-        if not self._anchor:
+        if not self.merges:
             return (r, c)
         return self._anchor.get((r, c), (r, c))
 
@@ -85,8 +96,14 @@ class Grid:
         return self.raw(*self.anchor(r, c))
 
     def merge_at(self, r: int, c: int) -> Merge | None:
+        if not self.merges:
+            return None
         a = self._anchor.get((r, c))
-        return self._by_anchor[a] if a else None
+        if a is None:
+            return None
+        if self._by_anchor is None:
+            self._by_anchor = {(m.r0, m.c0): m for m in self.merges}
+        return self._by_anchor[a]
 
 
 @dataclass

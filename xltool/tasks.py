@@ -74,12 +74,59 @@ def _seq_text(v) -> str | None:
     return t or None
 
 
-def _vertical_merge_cols(grid: Grid, cols: set[int], r0: int, r1: int) -> set[int]:
-    out = set()
-    for m in grid.merges:
-        if m.vertical and m.r1 >= r0 and m.r0 < r1:
-            out.update(c for c in cols if m.c0 <= c <= m.c1)
-    return out
+def _merges_over(grid: Grid, cols: set[int], r0: int, r1: int) -> tuple[dict, set[int]]:
+    """For the data rows r0..r1-1: row -> {col: anchor} of the cells merged over from
+    another cell (most rows: none), and the table columns that hold a vertical merge."""
+    covered: dict[int, dict[int, tuple[int, int]]] = {}
+    merged_cols: set[int] = set()
+    for m0, c0, m1, c1 in grid.merges:
+        if m1 < r0 or m0 >= r1:
+            continue
+        a = (m0, c0)
+        if c0 == c1:  # the common case: a cell merged down
+            if m1 > m0 and c0 in cols:
+                merged_cols.add(c0)
+            for r in range(max(m0 + 1, r0), min(m1, r1 - 1) + 1):
+                here = covered.get(r)
+                if here is None:
+                    covered[r] = {c0: a}
+                else:
+                    here[c0] = a
+            continue
+        if m1 > m0:
+            merged_cols.update(c for c in range(c0, c1 + 1) if c in cols)
+        for r in range(max(m0, r0), min(m1, r1 - 1) + 1):
+            here = covered.setdefault(r, {})
+            for c in range(c0, c1 + 1):
+                if r != m0 or c != c0:
+                    here[c] = a
+    return covered, merged_cols
+
+
+def _shown_raw(grid: Grid, r: int, c: int, merged_here: dict | None):
+    """The value cell (r, c) shows (its merge anchor's), as read."""
+    a = merged_here.get(c) if merged_here else None
+    return grid.raw(*a) if a else grid.raw(r, c)
+
+
+# how a blank cell of a column is filled: never, from the row above, or from the row above
+# only when the row does not start a new task
+_NEVER, _ALWAYS, _WITHIN = 0, 1, 2
+
+
+def _inherit_modes(cols: dict[str, int], task_col: int, merged_cols: set[int]) -> list[tuple[str, int, int]]:
+    plan = []
+    for f, c in cols.items():
+        if c in merged_cols:
+            mode = _NEVER  # merges are authoritative: a blank in a merged column is blank
+        elif f in GROUPING:
+            mode = _ALWAYS
+        elif f in WITHIN_TASK or (f == "requirement" and c == task_col):
+            mode = _WITHIN
+        else:
+            mode = _NEVER
+        plan.append((f, c, mode))
+    return plan
 
 
 def build_tasks(grid: Grid, lay: Layout, year: int | None, issued) -> list[Task]:
@@ -88,59 +135,70 @@ def build_tasks(grid: Grid, lay: Layout, year: int | None, issued) -> list[Task]
     task_col = cols.get("task", cols.get("requirement"))
     if task_col is None:
         return []
-    merged_cols = _vertical_merge_cols(grid, set(cols.values()), lay.data_start, lay.data_end)
-    section_cols = {cols[k] for k in ("section", "subsection") if k in cols}
+    d0, d1 = lay.data_start, lay.data_end
     table_cols = set(cols.values())
+    covered, merged_cols = _merges_over(grid, table_cols, d0, d1)
+    plan = _inherit_modes(cols, task_col, merged_cols)
+    col_items = list(cols.items())
+    section_cols = {cols[k] for k in ("section", "subsection") if k in cols}
+    data_cols = table_cols - section_cols
     lo, hi = min(table_cols), max(table_cols)
+    seq_col = cols.get("seq")
+    dl_col = cols.get("deadline")
+    raw_cols = [(f, cols[f]) for f in ("done_date", "self_score", "score") if f in cols]
+    points_col = cols.get("row_points")
+    has_task, has_section, has_subsection = "task" in cols, "section" in cols, "subsection" in cols
+    req_and_task = "requirement" in cols and has_task
+    header_words = {_SPACE.sub("", t) for t in lay.headers.values() if t}
+    rows = grid.rows
+
+    anchor_text: dict[tuple[int, int], str] = {}
     tasks: list[Task] = []
     prev: dict[str, str] = {}
     row_section: str | None = None
     row_subsection: str | None = None
-    header_words = {re.sub(r"\s+", "", t) for t in lay.headers.values() if t}
-
-    rows = grid.rows
-    span = range(lo, hi + 1)
-    data_cols = table_cols - section_cols
-    # row -> {col: anchor} for the cells merged over from another cell (most rows: none)
-    covered: dict[int, dict[int, tuple[int, int]]] = {}
-    for m in grid.merges:
-        if m.r1 < lay.data_start or m.r0 >= lay.data_end:
-            continue
-        for r in range(max(m.r0, lay.data_start), min(m.r1, lay.data_end - 1) + 1):
-            for c in range(m.c0, m.c1 + 1):
-                if (r, c) != (m.r0, m.c0):
-                    covered.setdefault(r, {})[c] = (m.r0, m.c0)
-    for r in range(lay.data_start, lay.data_end):
-        own: dict[int, str] = {}
-        shown: dict[int, str] = {}
+    for r in range(d0, d1):
         row = rows[r] if r < len(rows) else ()
-        n = len(row)
         merged_here = covered.get(r)
-        for c in span:
-            a = merged_here.get(c) if merged_here else None
-            if a is None:
-                v = row[c] if c < n else None
+        own: dict[int, str] = {}
+        if merged_here is None:
+            for c, v in enumerate(row[lo:hi + 1], lo):
                 if v is None or v == "":
                     continue
                 t = v.strip() if type(v) is str else cell_text(v)
                 if t:
-                    shown[c] = own[c] = t
-            elif a[1] == c:  # merged down from above: shown here, not this row's own
-                t = cell_text(grid.raw(*a))
-                if t:
-                    shown[c] = t
-            # else: horizontal continuation, the value belongs to the anchor column
+                    own[c] = t
+            shown = own
+        else:
+            shown = {}
+            n = len(row)
+            for c in range(lo, hi + 1):
+                a = merged_here.get(c)
+                if a is None:
+                    v = row[c] if c < n else None
+                    if v is None or v == "":
+                        continue
+                    t = v.strip() if type(v) is str else cell_text(v)
+                    if t:
+                        shown[c] = own[c] = t
+                elif a[1] == c:  # merged down from above: shown here, not this row's own
+                    t = anchor_text.get(a)
+                    if t is None:
+                        t = anchor_text[a] = cell_text(grid.raw(*a))
+                    if t:
+                        shown[c] = t
+                # else: horizontal continuation, the value belongs to the anchor column
         if not own:
             continue
         texts = list(dict.fromkeys(own.values()))
-        if FOOTER.match(texts[0]) and len(texts) <= 2 and set(own) - section_cols:
+        if len(texts) <= 2 and FOOTER.match(texts[0]) and set(own) - section_cols:
             # a note or signature line ends the table: its label comes first and nothing
             # else in the row sits in a table column ("填报人：张三 … 联系电话：…")
             if not (set(own) - {min(own)}) & table_cols:
                 break
-        if all(len(t) <= 24 for t in texts) and {_SPACE.sub("", t) for t in texts} <= header_words:
+        if max(map(len, texts)) <= 24 and {_SPACE.sub("", t) for t in texts} <= header_words:
             continue  # header repeated after a page break
-        if len(texts) == 1 and not (set(own) & section_cols):
+        if len(texts) == 1 and section_cols.isdisjoint(own):
             if SECTION_L1.match(texts[0]):
                 row_section, row_subsection = join_lines(texts[0]), None
                 continue
@@ -150,29 +208,19 @@ def build_tasks(grid: Grid, lay: Layout, year: int | None, issued) -> list[Task]
         if own.keys().isdisjoint(data_cols):
             continue  # only section cells of its own: nothing to do in this row
 
-        seq_own = "seq" in cols and cols["seq"] in own
-        task_own = task_col in own
-        task_text = shown.get(task_col, "")
-        numbered = NUMBERED.match(task_text) if task_own else None
-        starts = bool(seq_own and own[cols["seq"]]) or bool(numbered)
-
+        starts = seq_col in own or (task_col in own and NUMBERED.match(own[task_col]) is not None)
         values: dict[str, str] = {}
-        for f, c in cols.items():
+        for f, c, mode in plan:
             v = shown.get(c, "")
-            if not v and c not in merged_cols and tasks:
-                if f in GROUPING or (f in WITHIN_TASK and not starts) or (f == "requirement" and task_col == c and not starts):
-                    v = prev.get(f, "")
+            if not v and mode and tasks and (mode == _ALWAYS or not starts):
+                v = prev.get(f, "")
             values[f] = v
-        if not values.get("task") and "task" not in cols:
+        if not has_task and not values.get("task"):
             values["task"] = values.get("requirement", "")
 
-        if "section" in cols:
-            section = join_lines(values["section"]) or None
-        else:
-            section = row_section
-        subsection = join_lines(values.get("subsection", "")) or (None if "subsection" in cols else row_subsection)
-
-        seq = _seq_text(values.get("seq")) if "seq" in cols else None
+        section = (join_lines(values["section"]) or None) if has_section else row_section
+        subsection = join_lines(values.get("subsection", "")) or (None if has_subsection else row_subsection)
+        seq = _seq_text(values.get("seq")) if seq_col is not None else None
         if seq is None:
             m = NUMBERED.match(values.get("task", ""))
             if m:
@@ -180,41 +228,35 @@ def build_tasks(grid: Grid, lay: Layout, year: int | None, issued) -> list[Task]
 
         lead_u = split_units(values.get("lead", ""), "lead")
         resp_u = split_units(values.get("responsible", ""), "responsible")
-        lead_units = list(dict.fromkeys(lead_u.lead + resp_u.lead))
-        resp_units = list(dict.fromkeys(lead_u.responsible + resp_u.responsible))
-
-        dl_col = cols.get("deadline")
-        dl_raw = grid.value(r, dl_col) if dl_col is not None and shown.get(dl_col) else values.get("deadline", "")
+        dl_raw = _shown_raw(grid, r, dl_col, merged_here) if dl_col is not None and shown.get(dl_col) else None
         deadline = parse_deadline(dl_raw if dl_raw not in (None, "") else values.get("deadline", ""), year, issued)
-
         level1, points = parse_level1(values.get("level1", ""))
-        own_fields = frozenset(f for f, c in cols.items() if c in own)
-        task = Task(
+        raw = {f: _shown_raw(grid, r, c, merged_here) for f, c in raw_cols}
+        tasks.append(Task(
             excel_row=r + 1,
             seq=seq,
             section=section,
             subsection=subsection,
             task=join_lines(values.get("task", "")),
-            requirement=(join_lines(values["requirement"]) or None) if "requirement" in cols and "task" in cols else None,
-            lead_units=lead_units,
-            responsible_units=resp_units,
+            requirement=(join_lines(values["requirement"]) or None) if req_and_task else None,
+            lead_units=list(dict.fromkeys(lead_u.lead + resp_u.lead)),
+            responsible_units=list(dict.fromkeys(lead_u.responsible + resp_u.responsible)),
             others=lead_u.others or resp_u.others,
             deadline=deadline,
             level1=level1,
             points=points,
             level2=join_lines(values.get("level2", "")) or None,
-            row_points=_number(grid.value(r, cols["row_points"])) if "row_points" in cols else None,
+            row_points=_number(_shown_raw(grid, r, points_col, merged_here)) if points_col is not None else None,
             status=_SPACE.sub("", values.get("status", "")) or None,
-            done_date=grid.value(r, cols["done_date"]) if "done_date" in cols else None,
+            done_date=raw.get("done_date"),
             progress=values.get("progress") or None,
             evidence=values.get("evidence") or None,
-            self_score=grid.value(r, cols["self_score"]) if "self_score" in cols else None,
-            score=grid.value(r, cols["score"]) if "score" in cols else None,
+            self_score=raw.get("self_score"),
+            score=raw.get("score"),
             starts_task=starts,
-            own=own_fields,
+            own=frozenset([f for f, c in col_items if c in own]),
             cells=RowCells(letters, r + 1),
             texts=values,
-        )
-        tasks.append(task)
+        ))
         prev = values
     return tasks

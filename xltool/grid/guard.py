@@ -3,8 +3,8 @@
 A ledger comes by e-mail from dozens of offices; it may be empty, a renamed text file,
 a truncated or bombed zip, or name a cell a million rows away (which makes calamine's
 dense range allocate billions of cells and abort the process). These checks are cheap
-(the package directory and one streaming pass over the sheets' cell references) and
-refuse such files with a Chinese reason before any parser sees them.
+(the package directory, one fast search of each sheet for a far reference, and only when
+there is one a pass over every cell reference) and refuse such files with a Chinese reason before any parser sees them.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import struct
 import zipfile
 import zlib
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..errors import LimitExceeded, UnreadableFile
 
@@ -159,14 +160,16 @@ def _check_package(path: str, zf: zipfile.ZipFile, limits: Limits, errors: dict 
     # Entity declarations (billion laughs, XXE) need no scan of ours: calamine's XML
     # parser refuses unknown entities and openpyxl parses through defusedxml.
     found_by_part: dict[str, dict] = {}
+    big = _big_ref(limits.max_cells)
     for name, info in names.items():
         if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
             continue
         try:
-            with zf.open(info) as fh:
-                found = _check_extent(path, info.filename, fh.read(1 << 20), fh, limits, errors is not None)
-                if found:
-                    found_by_part[name] = found
+            found, far = _scan_part(zf, info, lambda buf: big.search(buf) is not None, errors is not None)
+            if far:  # some reference is far enough to matter: measure the extent exactly
+                _scan_part(zf, info, _extent_meter(path, info.filename, limits), False)
+            if found:
+                found_by_part[name] = found
         except (zipfile.BadZipFile, zlib.error, struct.error, EOFError, OSError, RuntimeError, ValueError,
                 NotImplementedError) as e:
             if isinstance(e, RuntimeError) and "encrypted" in str(e):
@@ -180,24 +183,49 @@ def _check_package(path: str, zf: zipfile.ZipFile, limits: Limits, errors: dict 
     return "xlsx"
 
 
-def _check_extent(path: str, part: str, head: bytes, fh, limits: Limits, want_errors: bool = False) -> dict:
-    """One streaming pass over a sheet's XML: the furthest row and column referenced
-    (and, if asked, the cells holding formula error values)."""
-    max_r = max_c = 0
+@lru_cache(maxsize=8)
+def _big_ref(max_cells: int) -> re.Pattern:
+    """A reference that could take a sheet past ``max_cells``: a column beyond Z, or a row
+    number with more digits than 26 columns can afford. Ledgers have neither, so most
+    sheets need one fast search instead of reading every cell reference."""
+    digits = 0
+    while 26 * (10 ** (digits + 1) - 1) <= max_cells:
+        digits += 1
+    return re.compile(rb'r="(?:[A-Z]{2}|[A-Z]?[0-9]{%d})' % (digits + 1))
+
+
+def _scan_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, look, want_errors: bool) -> tuple[dict, bool]:
+    """One streaming pass over a sheet's XML in 1 MB chunks (overlapping by 200 bytes).
+    ``look(buf)`` sees every chunk and says whether it saw something; returns the
+    cells holding formula error values (if asked) and whether ``look`` ever said yes."""
     found: dict[str, str] = {}
-    tail = b""
-    chunk = head
-    while chunk:
-        buf = tail + chunk
+    seen = False
+    with zf.open(info) as fh:
+        tail = b""
+        chunk = fh.read(1 << 20)
+        while chunk:
+            buf = tail + chunk
+            seen = look(buf) or seen
+            if want_errors and b'"e"' in buf:
+                for ref, v in _ERROR_CELL.findall(buf) + _ERROR_CELL_T_FIRST.findall(buf):
+                    found[ref.decode()] = v.decode("utf-8", "replace")
+            tail = buf[-200:]
+            chunk = fh.read(1 << 20)
+    return found, seen
+
+
+def _extent_meter(path: str, part: str, limits: Limits):
+    """A ``look`` for _scan_part that tracks the furthest row and column referenced and
+    refuses the file once their product passes the cell limit."""
+    max_r = max_c = 0
+
+    def look(buf: bytes) -> bool:
+        nonlocal max_r, max_c
         odd = any(s in buf for s in _ODD_SPACES)
         refs = (_CELL_REF if odd else _CELL_REF_FAST).findall(buf)
         if refs:
-            letters = {a for a, _ in refs}
-            max_c = max(max_c, max(_col_index(a) for a in letters))
+            max_c = max(max_c, max(_col_index(a) for a in {a for a, _ in refs}))
             max_r = max(max_r, max(int(b) for b in {b for _, b in refs}))
-        if want_errors and b'"e"' in buf:
-            for ref, v in _ERROR_CELL.findall(buf) + _ERROR_CELL_T_FIRST.findall(buf):
-                found[ref.decode()] = v.decode("utf-8", "replace")
         rows = _ROW_REF.findall(buf)
         if rows:
             max_r = max(max_r, max(int(b) for b in set(rows)))
@@ -205,6 +233,6 @@ def _check_extent(path: str, part: str, head: bytes, fh, limits: Limits, want_er
             raise LimitExceeded(
                 path, f"工作表部件 {part} 引用的区域过大（约 {max_r} 行 × {max_c} 列，"
                       f"超过 {limits.max_cells} 个单元格上限），已拒绝读取；可用 --max-cells 调高上限")
-        tail = buf[-200:]
-        chunk = fh.read(1 << 20)
-    return found
+        return False
+
+    return look
