@@ -217,7 +217,7 @@ def rollup(paths, as_of: dt.date, config: Config | None = None, roster: Roster |
 def rollup_ledgers(ledgers, as_of: dt.date, config: Config | None = None, roster: Roster | None = None,
                    plan=None, errors=None) -> Rollup:
     """Roll up ledgers already read (from files or from live Excel)."""
-    from .rules import RULES, Context, _load_rule_modules
+    from .rules import RULES, Context, _load_rule_modules, hits_of
 
     _load_rule_modules()
     errors = list(errors or [])
@@ -272,9 +272,9 @@ def rollup_ledgers(ledgers, as_of: dt.date, config: Config | None = None, roster
                     counted = [u for u in named if u not in own_files]
                 else:
                     counted = [me] if me in named or not named or not names_me else []
-                overdue = bool(list(overdue_rule.func(t, table, ctx)))
-                soon = bool(list(soon_rule.func(t, table, ctx)))
-                late = bool(list(late_rule.func(t, table, ctx)))
+                overdue = bool(hits_of(overdue_rule.func(t, table, ctx)))
+                soon = bool(hits_of(soon_rule.func(t, table, ctx)))
+                late = bool(hits_of(late_rule.func(t, table, ctx)))
                 n_tasks += 1
                 n_overdue += overdue
                 cls = config.status_class(t.status)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .fields import match_header
-from .model import Grid
+from .model import Grid, Merge
 from .textnorm import cell_text, squash
 
 SECTION_L1 = re.compile(r"^\s*[一二三四五六七八九十]{1,3}\s*[、.．]")
@@ -40,10 +40,14 @@ class Layout:
         return self.header_end + 1
 
 
-def _row_fields(grid: Grid, r: int) -> dict[int, tuple[str, str]]:
+def _spans(grid: Grid) -> dict[tuple[int, int], Merge]:
+    """anchor -> merge, for the merges that span several columns (few: titles, headers)."""
+    return {(m.r0, m.c0): m for m in grid.merges if m.c1 > m.c0}
+
+
+def _row_fields(grid: Grid, r: int, spans: dict[tuple[int, int], Merge]) -> dict[int, tuple[str, str]]:
     """col -> (field, header text) for the cells of row r that name a field.
-    A header cell merged across columns names the field for every column it spans;
-    a cell merged down from the row above belongs to that row, not this one."""
+    A header cell merged across columns names the field for every column it spans."""
     out = {}
     if r >= grid.height:
         return out
@@ -54,8 +58,8 @@ def _row_fields(grid: Grid, r: int) -> dict[int, tuple[str, str]]:
         if not f:
             continue
         out[c] = (f, v)
-        m = grid.merge_at(r, c) if grid.merges else None
-        if m is not None and m.r0 == r and m.c1 > m.c0:
+        m = spans.get((r, c))
+        if m is not None:
             for cc in range(m.c0 + 1, m.c1 + 1):
                 out.setdefault(cc, (f, v))
     return out
@@ -144,10 +148,11 @@ def find_layouts(grid: Grid) -> list[Layout]:
     """Every task table in a sheet. A header row identical to the table's own header
     (repeated after a page break) does not start a new table."""
     layouts: list[Layout] = []
+    spans = _spans(grid)
     r = 0
     n = grid.height
     while r < n:
-        fields = _row_fields(grid, r)
+        fields = _row_fields(grid, r, spans)
         if not _is_header(fields):
             r += 1
             continue
@@ -158,8 +163,8 @@ def find_layouts(grid: Grid) -> list[Layout]:
                 continue
             prev.data_end = r
         end = r
-        below = _row_fields(grid, r + 1) if r + 1 < n else {}
-        if below and _second_header_row(grid, r + 1, below) and (not _is_header(below) or _two_row(grid, r, below)):
+        below = _row_fields(grid, r + 1, spans) if r + 1 < n else {}
+        if below and _second_header_row(grid, r + 1, below) and (not _is_header(below) or _two_row(r, below, spans)):
             merged = dict(fields)
             merged.update(below)
             fields, end = merged, r + 1
@@ -174,12 +179,14 @@ def find_layouts(grid: Grid) -> list[Layout]:
 
 
 def _second_header_row(grid: Grid, r: int, fields: dict) -> bool:
-    """Row r holds labels only: every own text in it is short and at most one is not a field name."""
+    """Row r holds labels only: every own text in it is short and at most one is not a field name
+    (a cell merged down from the row above belongs to that row, not this one)."""
     row = grid.rows[r] if r < grid.height else []
+    from_above = {c for m in grid.merges if m.r0 < r <= m.r1 for c in range(m.c0, m.c1 + 1)}
     stray = 0
     for c, v in enumerate(row):
         t = cell_text(v)
-        if not t or c in fields or grid.anchor(r, c)[0] != r:
+        if not t or c in fields or c in from_above:
             continue
         if len(t) > 24:
             return False
@@ -187,11 +194,7 @@ def _second_header_row(grid: Grid, r: int, fields: dict) -> bool:
     return stray <= 1
 
 
-def _two_row(grid: Grid, r: int, below: dict) -> bool:
+def _two_row(r: int, below: dict, spans: dict[tuple[int, int], Merge]) -> bool:
     """Row r+1 is the second header row when its labels sit under a cell of row r
     merged across several columns (责任单位 → 牵头单位 | 配合单位)."""
-    for c in below:
-        m = grid.merge_at(r, c)
-        if m and m.c1 > m.c0 and m.r0 == r and m.r1 == r:
-            return True
-    return False
+    return any(m.r0 == r == m.r1 and m.c0 <= c <= m.c1 for m in spans.values() for c in below)

@@ -10,6 +10,7 @@ its task text opens with a number. Grouping columns (section, level-1) always in
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .deadlines import parse_deadline
 from .model import Grid, RowCells, Task, col_letter
@@ -67,6 +68,20 @@ def _number(v) -> float | None:
         return float(t) if t else None
     except ValueError:
         return None
+
+
+@lru_cache(maxsize=4096)
+def _units(lead_text: str, resp_text: str) -> tuple[tuple[str, ...], tuple[str, ...], bool]:
+    """Lead and responsible units of a row from its two unit cells (either may name both)."""
+    lead_u = split_units(lead_text, "lead")
+    resp_u = split_units(resp_text, "responsible")
+    return (tuple(dict.fromkeys(lead_u.lead + resp_u.lead)),
+            tuple(dict.fromkeys(lead_u.responsible + resp_u.responsible)), lead_u.others or resp_u.others)
+
+
+@lru_cache(maxsize=1024)
+def _no_space(text: str) -> str | None:
+    return _SPACE.sub("", text) or None
 
 
 def _seq_text(v) -> str | None:
@@ -138,14 +153,14 @@ def build_tasks(grid: Grid, lay: Layout, year: int | None, issued) -> list[Task]
     d0, d1 = lay.data_start, lay.data_end
     table_cols = set(cols.values())
     covered, merged_cols = _merges_over(grid, table_cols, d0, d1)
-    plan = _inherit_modes(cols, task_col, merged_cols)
+    inherit = [(f, mode) for f, _, mode in _inherit_modes(cols, task_col, merged_cols) if mode != _NEVER]
     col_items = list(cols.items())
     section_cols = {cols[k] for k in ("section", "subsection") if k in cols}
     data_cols = table_cols - section_cols
     lo, hi = min(table_cols), max(table_cols)
     seq_col = cols.get("seq")
     dl_col = cols.get("deadline")
-    raw_cols = [(f, cols[f]) for f in ("done_date", "self_score", "score") if f in cols]
+    done_col, self_col, score_col = cols.get("done_date"), cols.get("self_score"), cols.get("score")
     points_col = cols.get("row_points")
     has_task, has_section, has_subsection = "task" in cols, "section" in cols, "subsection" in cols
     req_and_task = "requirement" in cols and has_task
@@ -209,12 +224,11 @@ def build_tasks(grid: Grid, lay: Layout, year: int | None, issued) -> list[Task]
             continue  # only section cells of its own: nothing to do in this row
 
         starts = seq_col in own or (task_col in own and NUMBERED.match(own[task_col]) is not None)
-        values: dict[str, str] = {}
-        for f, c, mode in plan:
-            v = shown.get(c, "")
-            if not v and mode and tasks and (mode == _ALWAYS or not starts):
-                v = prev.get(f, "")
-            values[f] = v
+        values = {f: shown.get(c, "") for f, c in col_items}
+        if tasks:
+            for f, mode in inherit:
+                if not values[f] and (mode == _ALWAYS or not starts):
+                    values[f] = prev.get(f, "")
         if not has_task and not values.get("task"):
             values["task"] = values.get("requirement", "")
 
@@ -225,13 +239,11 @@ def build_tasks(grid: Grid, lay: Layout, year: int | None, issued) -> list[Task]
             m = NUMBERED.match(values.get("task", ""))
             if m:
                 seq = m.group(1) or m.group(2)
-
-        lead_u = split_units(values.get("lead", ""), "lead")
-        resp_u = split_units(values.get("responsible", ""), "responsible")
+        lead_units, resp_units, others = _units(values.get("lead", ""), values.get("responsible", ""))
         dl_raw = _shown_raw(grid, r, dl_col, merged_here) if dl_col is not None and shown.get(dl_col) else None
         deadline = parse_deadline(dl_raw if dl_raw not in (None, "") else values.get("deadline", ""), year, issued)
         level1, points = parse_level1(values.get("level1", ""))
-        raw = {f: _shown_raw(grid, r, c, merged_here) for f, c in raw_cols}
+        status = values.get("status")
         tasks.append(Task(
             excel_row=r + 1,
             seq=seq,
@@ -239,20 +251,20 @@ def build_tasks(grid: Grid, lay: Layout, year: int | None, issued) -> list[Task]
             subsection=subsection,
             task=join_lines(values.get("task", "")),
             requirement=(join_lines(values["requirement"]) or None) if req_and_task else None,
-            lead_units=list(dict.fromkeys(lead_u.lead + resp_u.lead)),
-            responsible_units=list(dict.fromkeys(lead_u.responsible + resp_u.responsible)),
-            others=lead_u.others or resp_u.others,
+            lead_units=list(lead_units),
+            responsible_units=list(resp_units),
+            others=others,
             deadline=deadline,
             level1=level1,
             points=points,
             level2=join_lines(values.get("level2", "")) or None,
             row_points=_number(_shown_raw(grid, r, points_col, merged_here)) if points_col is not None else None,
-            status=_SPACE.sub("", values.get("status", "")) or None,
-            done_date=raw.get("done_date"),
+            status=_no_space(status) if status else None,
+            done_date=_shown_raw(grid, r, done_col, merged_here) if done_col is not None else None,
             progress=values.get("progress") or None,
             evidence=values.get("evidence") or None,
-            self_score=raw.get("self_score"),
-            score=raw.get("score"),
+            self_score=_shown_raw(grid, r, self_col, merged_here) if self_col is not None else None,
+            score=_shown_raw(grid, r, score_col, merged_here) if score_col is not None else None,
             starts_task=starts,
             own=frozenset([f for f, c in col_items if c in own]),
             cells=RowCells(letters, r + 1),

@@ -99,10 +99,19 @@ def measure(cmd: list[str], warm: bool = True) -> tuple[float, float, int]:
 def median_of(cmd: list[str], runs: int = 5) -> tuple[float, float, int]:
     """Median wall time and the largest peak RSS over several runs (this machine's timings
     vary by ±15 % from run to run)."""
+    return medians_of([cmd], runs)[0]
+
+
+def medians_of(cmds: list[list[str]], runs: int = 5) -> list[tuple[float, float, int]]:
+    """Like median_of for several commands, their runs interleaved (a, b, a, b, …) so that
+    a slow spell of the machine falls on all of them alike, which keeps their ratio honest."""
     import statistics
 
-    got = [measure(cmd, warm=(i == 0)) for i in range(runs)]
-    return statistics.median(g[0] for g in got), max(g[1] for g in got), got[-1][2]
+    got: list[list[tuple[float, float, int]]] = [[] for _ in cmds]
+    for i in range(runs):
+        for k, cmd in enumerate(cmds):
+            got[k].append(measure(cmd, warm=(i == 0)))
+    return [(statistics.median(g[0] for g in gs), max(g[1] for g in gs), gs[-1][2]) for gs in got]
 
 
 def xltool(*args: str) -> list[str]:
@@ -130,9 +139,9 @@ def main() -> None:
     mid = generate(DATA / "l500", 1, 500, distinct=1)[0]
 
     print(f"{'run (500 ledgers × 50 rows, 2 cores)':<44} {'wall':>9} {'throughput':>15} {'peak RSS':>11}")
-    print("(check and floor: median of 5 runs; naive: one run)")
-    check = median_of(xltool("check", str(d500), "--as-of", AS_OF, "--json"))
-    floor = median_of([sys.executable, "-c", FLOOR, str(d500)])
+    print("(check and floor: median of 7 interleaved runs; naive: one run)")
+    check, floor = medians_of([xltool("check", str(d500), "--as-of", AS_OF, "--json"),
+                               [sys.executable, "-c", FLOOR, str(d500)]], runs=7)
     naive = measure([sys.executable, "-c", NAIVE, str(d500)], warm=False)
     row("xltool check --json", 500, check[0], check[1])
     row("floor: calamine values + merges, 1 process", 500, floor[0], floor[1])

@@ -2,20 +2,24 @@
 severity; its docstring (Chinese, one paragraph) is what ``xltool rules`` prints.
 
 Scopes: ``task`` rules see one task row, ``table`` rules a whole table, ``file`` rules the
-whole ledger. A rule yields ``Hit``s; the engine turns them into Findings with the sheet,
-cell and severity filled in, so a new rule is a few lines:
+whole ledger. A rule returns what it found: nothing, one ``Hit``, or several (a list, or a
+generator that yields them); the engine turns them into Findings with the sheet, cell and
+severity filled in, so a new rule is a few lines:
 
     @rule("done-no-date", "XL302", "warning")
     def done_no_date(task, table, ctx):
         \"\"\"已完成但未填完成日期……\"\"\"
         if ...:
-            yield Hit("done_date", "已完成但未填写完成日期")
+            return Hit("done_date", "已完成但未填写完成日期")
+
+A task rule runs once per row of every ledger in a batch, so most rows should cost it a
+test or two and no allocation: return early, build Hits only when something is wrong.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..config import Config
@@ -78,34 +82,52 @@ class Context:
     roster: Roster | None = None
     plan: object | None = None  # xltool.plan.Plan
     near: dict[str, str] = field(default_factory=dict)  # batch near-duplicate names
+    _done: dict = field(default_factory=dict, repr=False)  # status text -> done?
 
     def done(self, task: Task) -> bool:
-        return self.config.status_class(task.status) == "done"
+        status = task.status
+        if not status:
+            return False
+        d = self._done.get(status)
+        if d is None:
+            d = self._done[status] = self.config.status_class(status) == "done"
+        return d
 
 
 def _load_rule_modules() -> None:
     from . import dates, plan, scores, status, structure, units  # noqa: F401
 
 
+def hits_of(found) -> list[Hit]:
+    """What a rule returned (None, a Hit, or an iterable of Hits) as a list."""
+    if found is None:
+        return []
+    if isinstance(found, Hit):
+        return [found]
+    return list(found)
+
+
 def run_rules(ledger, ctx: Context) -> list[Finding]:
     """Every enabled rule over every table of a ledger, findings in sheet/row order."""
     _load_rule_modules()
     findings: list[Finding] = []
-    cfg = ctx.config
+    add = findings.append
+    severity = ctx.config.severity
 
-    def emit(r: Rule, hits: Iterable[Hit], table: Table | None, task: Task | None):
-        for h in hits:
+    def emit(r: Rule, found, table: Table | None, task: Task | None):
+        sev = severity.get(r.name, r.severity)
+        for h in hits_of(found):
             cell = h.cell
             if cell is None and task is not None and h.field is not None:
                 cell = task.cells.get(h.field)
-            findings.append(Finding(
-                rule=r.name, code=r.code, severity=cfg.severity.get(r.name, r.severity), message=h.message,
+            add(Finding(
+                rule=r.name, code=r.code, severity=sev, message=h.message,
                 sheet=h.sheet or (table.sheet if table else None), cell=cell,
                 excel_row=h.row if h.row is not None else (task.excel_row if task else None),
                 value=h.value, suggestion=h.suggestion,
             ))
 
-    active = [r for r in RULES.values() if r.name not in cfg.disabled]
+    active = [r for r in RULES.values() if r.name not in ctx.config.disabled]
     for r in active:
         if r.scope == "file":
             emit(r, r.func(ledger, ctx), None, None)
@@ -115,10 +137,12 @@ def run_rules(ledger, ctx: Context) -> list[Finding]:
         for r in usable:
             if r.scope == "table":
                 emit(r, r.func(table, ctx), table, None)
-        task_rules = [r for r in usable if r.scope == "task"]
+        task_rules = [(r, r.func) for r in usable if r.scope == "task"]
         for task in table.tasks:
-            for r in task_rules:
-                emit(r, r.func(task, table, ctx), table, task)
+            for r, func in task_rules:
+                found = func(task, table, ctx)
+                if found:  # most rules find nothing in most rows: no call, no loop
+                    emit(r, found, table, task)
     return sort_findings(findings, [s.name for s in getattr(ledger.book, "sheets", [])])
 
 

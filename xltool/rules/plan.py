@@ -25,4 +25,4 @@ def plan_changed(task, table, ctx):
 def not_in_plan(task, table, ctx):
     """任务表中没有此任务：指定 --plan 时，台账中某行找不到对应的任务表任务（按序号和任务内容匹配，忽略空白）。"""
     if ctx.plan is not None and ctx.plan.match(task) is None:
-        yield Hit("task", "任务表中找不到此任务（序号或任务内容不同）", value=task.task[:60])
+        return Hit("task", "任务表中找不到此任务（序号或任务内容不同）", value=task.task[:60])

@@ -11,7 +11,7 @@ def bad_status(task, table, ctx):
     """完成状态不规范：完成状态只能填“已完成”“推进中/进行中”“未启动/未开始”（可在配置 status 中调整），其他写法无法统计。"""
     if task.status and ctx.config.status_class(task.status) is None:
         allowed = "、".join(w for ws in ctx.config.status.values() for w in ws)
-        yield Hit("status", f"完成状态“{task.status}”不在规定范围内（{allowed}）", value=task.status,
+        return Hit("status", f"完成状态“{task.status}”不在规定范围内（{allowed}）", value=task.status,
                   suggestion=_nearest(task.status, ctx))
 
 
@@ -29,11 +29,11 @@ def _nearest(text: str, ctx) -> str | None:
 def done_no_date(task, table, ctx):
     """已完成未填完成日期：完成状态为“已完成”，但完成日期为空。只在表中有完成日期列时检查。"""
     if table.has("done_date") and ctx.done(task) and not cell_text(task.done_date):
-        yield Hit("done_date", "已完成但未填写完成日期")
+        return Hit("done_date", "已完成但未填写完成日期")
 
 
 @rule("done-no-evidence", "XL303", "warning", needs=("evidence",))
 def done_no_evidence(task, table, ctx):
     """已完成无佐证材料：完成状态为“已完成”，但佐证材料为空。只在表中有佐证材料列时检查。"""
     if table.has("evidence") and ctx.done(task) and not task.evidence:
-        yield Hit("evidence", "已完成但未填写佐证材料")
+        return Hit("evidence", "已完成但未填写佐证材料")

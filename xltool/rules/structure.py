@@ -42,13 +42,14 @@ _LABEL = {"task": "任务", "unit": "责任单位（牵头或责任）", "deadli
 @rule("missing-field", "XL002", "error")
 def missing_field(task, table, ctx):
     """必填项为空：在合并单元格和“同上”空白都已还原之后，任务、单位（牵头单位或责任单位至少一项）或时限单元格仍为空。只检查表中存在的列。"""
+    hits = []
     if not task.task:
-        yield Hit("task" if table.has("task") else "requirement", "任务内容为空")
-    if (table.has("lead") or table.has("responsible")) and not task.units:
-        fld = "lead" if table.has("lead") else "responsible"
-        yield Hit(fld, "牵头单位和责任单位都为空")
-    if table.has("deadline") and task.deadline.kind == "none":
-        yield Hit("deadline", "时限要求为空")
+        hits.append(Hit("task" if table.has("task") else "requirement", "任务内容为空"))
+    if not (task.lead_units or task.responsible_units) and (table.has("lead") or table.has("responsible")):
+        hits.append(Hit("lead" if table.has("lead") else "responsible", "牵头单位和责任单位都为空"))
+    if task.deadline.kind == "none" and table.has("deadline"):
+        hits.append(Hit("deadline", "时限要求为空"))
+    return hits
 
 
 @rule("duplicate-seq", "XL003", "warning", scope="table")
@@ -102,6 +103,5 @@ def is_excel_error(text: str | None) -> bool:
 @rule("formula-error", "XL005", "error")
 def formula_error(task, table, ctx):
     """公式错误值：单元格显示 #REF!、#DIV/0!、#VALUE! 等公式错误（常见于删除或移动了被引用的单元格），实际内容已丢失，需重新填写。"""
-    for fld, text in task.texts.items():
-        if text and text[0] == "#" and is_excel_error(text):  # cell texts are stripped
-            yield Hit(fld, f"单元格是公式错误值 {text.strip()}，原内容已丢失，请重新填写", value=text.strip())
+    return [Hit(fld, f"单元格是公式错误值 {text.strip()}，原内容已丢失，请重新填写", value=text.strip())
+            for fld, text in task.texts.items() if text[:1] == "#" and is_excel_error(text)]  # texts are stripped

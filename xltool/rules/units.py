@@ -9,22 +9,28 @@ from . import Hit, rule
 @rule("unknown-unit", "XL101", "warning")
 def unknown_unit(task, table, ctx):
     """单位名称不在名录中：单位不在单位名录里（--roster，否则 --plan 任务表中的单位，否则模板的“单位名录”工作表），并给出最接近的名录名称作为建议。没有名录时，报告只出现一次、且与多次出现的名称只差一两个字的名称，以及“局局”这类重复字。名称按原样保留，从不自动改写。"""
+    hits = []
+    roster, near = ctx.roster, ctx.near
     for fld, names in (("lead", task.lead_units), ("responsible", task.responsible_units)):
+        if not names:
+            continue
         if not table.has(fld):
             fld = "responsible" if table.has("responsible") else "lead"
         for name in names:
-            if ctx.roster:
-                if ctx.roster.canonical(name) is None:
-                    sug = ctx.roster.suggest(name)
-                    src = f"（{ctx.roster.source}）" if ctx.roster.source else ""
-                    yield Hit(fld, f"单位“{name}”不在单位名录中{src}" + (f"，是否为“{sug}”？" if sug else ""),
-                              value=name, suggestion=sug)
+            if roster:
+                if roster.canonical(name) is None:
+                    sug = roster.suggest(name)
+                    src = f"（{roster.source}）" if roster.source else ""
+                    hits.append(Hit(fld, f"单位“{name}”不在单位名录中{src}" + (f"，是否为“{sug}”？" if sug else ""),
+                                    value=name, suggestion=sug))
                 continue
             fix = doubled_suffix(name)
             if fix:
-                yield Hit(fld, f"单位“{name}”疑似多打了一个“{name[-1]}”，是否为“{fix}”？", value=name, suggestion=fix)
-            elif name in ctx.near:
-                yield Hit(fld, near_message(name, ctx.near[name]), value=name, suggestion=ctx.near[name])
+                hits.append(Hit(fld, f"单位“{name}”疑似多打了一个“{name[-1]}”，是否为“{fix}”？",
+                                value=name, suggestion=fix))
+            elif name in near:
+                hits.append(Hit(fld, near_message(name, near[name]), value=name, suggestion=near[name]))
+    return hits
 
 
 def near_message(name: str, common: str) -> str:
