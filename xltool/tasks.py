@@ -118,12 +118,6 @@ def _merges_over(grid: Grid, cols: set[int], r0: int, r1: int) -> tuple[dict, se
     return covered, merged_cols
 
 
-def _shown_raw(grid: Grid, r: int, c: int, merged_here: dict | None):
-    """The value cell (r, c) shows (its merge anchor's), as read."""
-    a = merged_here.get(c) if merged_here else None
-    return grid.raw(*a) if a else grid.raw(r, c)
-
-
 # how a blank cell of a column is filled: never, from the row above, or from the row above
 # only when the row does not start a new task
 _NEVER, _ALWAYS, _WITHIN = 0, 1, 2
@@ -167,7 +161,7 @@ def build_tasks(grid: Grid, lay: Layout, year: int | None, issued) -> list[Task]
     header_words = {_SPACE.sub("", t) for t in lay.headers.values() if t}
     rows = grid.rows
 
-    anchor_text: dict[tuple[int, int], str] = {}
+    anchor_cell: dict[tuple[int, int], tuple[str, object]] = {}  # anchor -> (text, value if not text)
     tasks: list[Task] = []
     prev: dict[str, str] = {}
     row_section: str | None = None
@@ -175,17 +169,22 @@ def build_tasks(grid: Grid, lay: Layout, year: int | None, issued) -> list[Task]
     for r in range(d0, d1):
         row = rows[r] if r < len(rows) else ()
         merged_here = covered.get(r)
-        own: dict[int, str] = {}
+        own: dict[int, str] = {}  # col -> text of the row's own cells
+        raws: dict[int, object] = {}  # col -> value, for the shown cells that are not text (dates, numbers)
         if merged_here is None:
             for c, v in enumerate(row[lo:hi + 1], lo):
                 if v is None or v == "":
                     continue
-                t = v.strip() if type(v) is str else cell_text(v)
+                if type(v) is str:
+                    t = v.strip()
+                else:
+                    t = cell_text(v)
+                    raws[c] = v
                 if t:
                     own[c] = t
             shown = own
         else:
-            shown = {}
+            shown = {}  # col -> text shown, own or merged down from above
             n = len(row)
             for c in range(lo, hi + 1):
                 a = merged_here.get(c)
@@ -193,33 +192,41 @@ def build_tasks(grid: Grid, lay: Layout, year: int | None, issued) -> list[Task]
                     v = row[c] if c < n else None
                     if v is None or v == "":
                         continue
-                    t = v.strip() if type(v) is str else cell_text(v)
+                    if type(v) is str:
+                        t = v.strip()
+                    else:
+                        t = cell_text(v)
+                        raws[c] = v
                     if t:
                         shown[c] = own[c] = t
                 elif a[1] == c:  # merged down from above: shown here, not this row's own
-                    t = anchor_text.get(a)
-                    if t is None:
-                        t = anchor_text[a] = cell_text(grid.raw(*a))
-                    if t:
-                        shown[c] = t
+                    got = anchor_cell.get(a)
+                    if got is None:
+                        v = grid.raw(*a)
+                        got = anchor_cell[a] = (cell_text(v), None if type(v) is str else v)
+                    if got[0]:
+                        shown[c] = got[0]
+                        if got[1] is not None:
+                            raws[c] = got[1]
                 # else: horizontal continuation, the value belongs to the anchor column
         if not own:
             continue
-        texts = list(dict.fromkeys(own.values()))
-        if len(texts) <= 2 and FOOTER.match(texts[0]) and set(own) - section_cols:
+        texts = list(own.values())
+        first = texts[0]
+        if FOOTER.match(first) and len(set(texts)) <= 2 and set(own) - section_cols:
             # a note or signature line ends the table: its label comes first and nothing
             # else in the row sits in a table column ("填报人：张三 … 联系电话：…")
             if not (set(own) - {min(own)}) & table_cols:
                 break
         if max(map(len, texts)) <= 24 and {_SPACE.sub("", t) for t in texts} <= header_words:
             continue  # header repeated after a page break
-        if len(texts) == 1 and section_cols.isdisjoint(own):
-            if SECTION_L1.match(texts[0]):
-                row_section, row_subsection = join_lines(texts[0]), None
-                continue
-            if SECTION_L2.match(texts[0]):
-                row_subsection = join_lines(texts[0])
-                continue
+        if section_cols.isdisjoint(own) and (SECTION_L1.match(first) or SECTION_L2.match(first)) \
+                and len(set(texts)) == 1:
+            if SECTION_L1.match(first):
+                row_section, row_subsection = join_lines(first), None
+            else:
+                row_subsection = join_lines(first)
+            continue
         if own.keys().isdisjoint(data_cols):
             continue  # only section cells of its own: nothing to do in this row
 
@@ -240,8 +247,8 @@ def build_tasks(grid: Grid, lay: Layout, year: int | None, issued) -> list[Task]
             if m:
                 seq = m.group(1) or m.group(2)
         lead_units, resp_units, others = _units(values.get("lead", ""), values.get("responsible", ""))
-        dl_raw = _shown_raw(grid, r, dl_col, merged_here) if dl_col is not None and shown.get(dl_col) else None
-        deadline = parse_deadline(dl_raw if dl_raw not in (None, "") else values.get("deadline", ""), year, issued)
+        # a date typed as a date counts as that date; text (own or inherited) is parsed
+        deadline = parse_deadline(raws.get(dl_col) or values.get("deadline", ""), year, issued)
         level1, points = parse_level1(values.get("level1", ""))
         status = values.get("status")
         tasks.append(Task(
@@ -258,13 +265,13 @@ def build_tasks(grid: Grid, lay: Layout, year: int | None, issued) -> list[Task]
             level1=level1,
             points=points,
             level2=join_lines(values.get("level2", "")) or None,
-            row_points=_number(_shown_raw(grid, r, points_col, merged_here)) if points_col is not None else None,
+            row_points=_number(raws[points_col] if points_col in raws else shown.get(points_col)),
             status=_no_space(status) if status else None,
-            done_date=_shown_raw(grid, r, done_col, merged_here) if done_col is not None else None,
+            done_date=raws[done_col] if done_col in raws else shown.get(done_col),
             progress=values.get("progress") or None,
             evidence=values.get("evidence") or None,
-            self_score=_shown_raw(grid, r, self_col, merged_here) if self_col is not None else None,
-            score=_shown_raw(grid, r, score_col, merged_here) if score_col is not None else None,
+            self_score=raws[self_col] if self_col in raws else shown.get(self_col),
+            score=raws[score_col] if score_col in raws else shown.get(score_col),
             starts_task=starts,
             own=frozenset([f for f, c in col_items if c in own]),
             cells=RowCells(letters, r + 1),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import stat
 from pathlib import Path
 
 from ..errors import EncryptedFile, LimitExceeded, UnreadableFile
@@ -39,20 +40,27 @@ def _decrypt(label: str, path: Path, password: str | None) -> io.BytesIO | None:
     return out
 
 
-def _stat(label: str, p: Path, limits: Limits) -> None:
+def _stat(label: str, p: Path, limits: Limits) -> int:
+    """The file's size, after refusing what cannot be a workbook to read."""
     try:
         st = p.stat()
     except FileNotFoundError:
         raise UnreadableFile(label, "文件不存在") from None
     except OSError as e:
         raise UnreadableFile(label, f"无法访问文件（{e.strerror or e}）") from None
-    if p.is_dir():
+    if stat.S_ISDIR(st.st_mode):
         raise UnreadableFile(label, "这是文件夹，不是文件")
     if st.st_size == 0:
         raise UnreadableFile(label, "文件为空（0 字节）")
     if st.st_size > limits.max_file_bytes:
         raise LimitExceeded(label, f"文件大小 {st.st_size // 2**20} MB 超过上限 "
                                    f"{limits.max_file_bytes // 2**20} MB")
+    return st.st_size
+
+
+# A file up to this size is read whole at once (the guard and, if needed, calamine share
+# the bytes); a larger one is sniffed from its head and read again only if it is a zip.
+_READ_WHOLE = 8 * 2**20
 
 
 def read_book(path, password: str | None = None, limits: Limits = DEFAULT_LIMITS,
@@ -66,10 +74,15 @@ def read_book(path, password: str | None = None, limits: Limits = DEFAULT_LIMITS
 
     p = Path(path)
     label = label or str(path)
-    _stat(label, p, limits)
+    size = _stat(label, p, limits)
+    data: bytes | None = None
     try:
         with open(p, "rb") as fh:
-            head = fh.read(8192)
+            if size <= _READ_WHOLE:
+                data = fh.read()
+                head = data[:8192]
+            else:
+                head = fh.read(8192)
     except OSError as e:
         raise UnreadableFile(label, f"无法读取文件（{e.strerror or e}）") from None
     kind = sniff(head)
@@ -78,10 +91,11 @@ def read_book(path, password: str | None = None, limits: Limits = DEFAULT_LIMITS
     source: str | io.BytesIO = str(p)
     errors: dict = {}
     if kind == "zip":
-        try:
-            data = p.read_bytes()  # small files: one read for the guard (and calamine, if needed)
-        except OSError as e:
-            raise UnreadableFile(label, f"无法读取文件（{e.strerror or e}）") from None
+        if data is None:
+            try:
+                data = p.read_bytes()
+            except OSError as e:
+                raise UnreadableFile(label, f"无法读取文件（{e.strerror or e}）") from None
         fmt = check_zip(label, data, limits, errors)
         if fmt == "docx":
             from .docx_reader import read_docx
@@ -102,7 +116,7 @@ def read_book(path, password: str | None = None, limits: Limits = DEFAULT_LIMITS
             fmt = "xls"
             if suffix != ".xls":
                 notes.append(f"文件扩展名为 {suffix}，实际是旧版 .xls 格式")
-                source = io.BytesIO(p.read_bytes())
+                source = io.BytesIO(data if data is not None else p.read_bytes())
         else:
             fmt = "xlsx"
             if dec.getvalue().startswith(b"PK"):
