@@ -154,14 +154,17 @@ def check_ledger(ledger, opts: CheckOptions, path: str | None = None) -> FileRes
                      overdue=sum(f.rule == "overdue" for f in findings), notes=list(ledger.book.notes),
                      path=path)
     if roster is None:
+        counts, first = res.unit_counts, res.unit_first
         for table in ledger.tables:
             for t in table.tasks:
                 for fld, names in (("lead", t.lead_units), ("responsible", t.responsible_units)):
+                    if not names:
+                        continue
+                    counts.update(names)
                     for n in names:
-                        res.unit_counts[n] += 1
-                        if n not in res.unit_first:
+                        if n not in first:
                             cell = t.cells.get(fld) or t.cells.get("responsible") or t.cells.get("lead")
-                            res.unit_first[n] = (table.sheet, cell, t.excel_row)
+                            first[n] = (table.sheet, cell, t.excel_row)
     return res
 
 
@@ -172,11 +175,9 @@ def _init(opts: CheckOptions) -> None:
     global _OPTS
     _OPTS = opts
     # A worker makes and drops a few thousand small objects per file, nearly all freed by
-    # reference counting; the cycle collector would otherwise run every 700 of them and
-    # rescan every module object inherited from the parent: freeze those, collect seldom.
+    # reference counting: run the cycle collector seldom rather than every 700 of them.
     import gc
 
-    gc.freeze()
     gc.set_threshold(20_000, 20, 20)
 
 

@@ -20,6 +20,9 @@ _UNITISH = ("lead", "responsible")
 
 @lru_cache(maxsize=8192)
 def _field_of(text: str) -> str | None:
+    """The field a short cell text (as read, unstripped) names; every row of every sheet is
+    looked at, so the answer is remembered."""
+    text = text.strip()
     if not text or len(text) > 24:
         return None
     return match_header(text)
@@ -54,7 +57,7 @@ def _row_fields(grid: Grid, r: int, spans: dict[tuple[int, int], Merge]) -> dict
     for c, v in enumerate(grid.rows[r]):
         if type(v) is not str or not v or len(v) > 24:
             continue
-        f = _field_of(v.strip())
+        f = _field_of(v)
         if not f:
             continue
         out[c] = (f, v)
