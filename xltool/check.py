@@ -163,7 +163,7 @@ def check_ledger(ledger, opts: CheckOptions, path: str | None = None) -> FileRes
                     counts.update(names)
                     for n in names:
                         if n not in first:
-                            cell = t.cells.get(fld) or t.cells.get("responsible") or t.cells.get("lead")
+                            cell = t.cell(fld) or t.cell("responsible") or t.cell("lead")
                             first[n] = (table.sheet, cell, t.excel_row)
     return res
 

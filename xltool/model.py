@@ -117,45 +117,6 @@ class Book:
     context: list[str] = field(default_factory=list)  # text around the tables (Word notices)
 
 
-class RowCells(dict):
-    """field -> "B7" for one row, built on first use from the table's column letters."""
-
-    __slots__ = ("_letters", "_row", "_built")
-
-    def __init__(self, letters: dict[str, str], row: int):
-        super().__init__()
-        self._letters, self._row, self._built = letters, row, False
-
-    def _build(self):
-        if not self._built:
-            self._built = True
-            for f, letter in self._letters.items():
-                dict.__setitem__(self, f, f"{letter}{self._row}")
-
-    def get(self, key, default=None):
-        letter = self._letters.get(key)
-        return f"{letter}{self._row}" if letter is not None else default
-
-    def __getitem__(self, key):
-        self._build()
-        return dict.__getitem__(self, key)
-
-    def __iter__(self):
-        self._build()
-        return dict.__iter__(self)
-
-    def __len__(self):
-        self._build()
-        return dict.__len__(self)
-
-    def items(self):
-        self._build()
-        return dict.items(self)
-
-    def __reduce__(self):
-        return (RowCells, (self._letters, self._row))
-
-
 @dataclass
 class Task:
     """One row of a task table, with merges resolved and units split."""
@@ -182,12 +143,22 @@ class Task:
     score: Any = None
     starts_task: bool = True
     own: frozenset = frozenset()  # fields whose value stands in this row (not inherited)
-    cells: dict = field(default_factory=dict)  # field -> "B7"
+    letters: dict = field(default_factory=dict, repr=False)  # field -> column letter, shared by the table's rows
     texts: dict = field(default_factory=dict)  # field -> raw text as shown
 
     @property
     def units(self) -> list[str]:
         return list(dict.fromkeys(self.lead_units + self.responsible_units))
+
+    def cell(self, fld: str) -> str | None:
+        """The cell of this row in the field's column ("B7"), None if the table lacks it."""
+        letter = self.letters.get(fld)
+        return f"{letter}{self.excel_row}" if letter is not None else None
+
+    @property
+    def cells(self) -> dict[str, str]:
+        """field -> cell ("B7") for every column of the table."""
+        return {f: f"{letter}{self.excel_row}" for f, letter in self.letters.items()}
 
     @property
     def done_on(self) -> dt.date | None:

@@ -13,7 +13,7 @@ import re
 from functools import lru_cache
 
 from .deadlines import parse_deadline
-from .model import Grid, RowCells, Task, col_letter
+from .model import Grid, Task, col_letter
 from .table import NUMBERED, SECTION_L1, SECTION_L2, Layout
 from .textnorm import cell_text
 from .units import split_units
@@ -161,6 +161,7 @@ def build_tasks(grid: Grid, lay: Layout, year: int | None, issued) -> list[Task]
     header_words = {_SPACE.sub("", t) for t in lay.headers.values() if t}
     rows = grid.rows
 
+    own_sets: dict[tuple[int, ...], frozenset] = {}
     anchor_cell: dict[tuple[int, int], tuple[str, object]] = {}  # anchor -> (text, value if not text)
     tasks: list[Task] = []
     prev: dict[str, str] = {}
@@ -251,6 +252,10 @@ def build_tasks(grid: Grid, lay: Layout, year: int | None, issued) -> list[Task]
         deadline = parse_deadline(raws.get(dl_col) or values.get("deadline", ""), year, issued)
         level1, points = parse_level1(values.get("level1", ""))
         status = values.get("status")
+        key = tuple(own)  # rows mostly share a few patterns of own cells
+        own_fields = own_sets.get(key)
+        if own_fields is None:
+            own_fields = own_sets[key] = frozenset([f for f, c in col_items if c in own])
         tasks.append(Task(
             excel_row=r + 1,
             seq=seq,
@@ -273,8 +278,8 @@ def build_tasks(grid: Grid, lay: Layout, year: int | None, issued) -> list[Task]
             self_score=raws[self_col] if self_col in raws else shown.get(self_col),
             score=raws[score_col] if score_col in raws else shown.get(score_col),
             starts_task=starts,
-            own=frozenset([f for f, c in col_items if c in own]),
-            cells=RowCells(letters, r + 1),
+            own=own_fields,
+            letters=letters,
             texts=values,
         ))
         prev = values

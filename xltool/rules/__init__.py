@@ -119,7 +119,7 @@ def run_rules(ledger, ctx: Context) -> list[Finding]:
         for h in hits_of(found):
             cell = h.cell
             if cell is None and task is not None and h.field is not None:
-                cell = task.cells.get(h.field)
+                cell = task.cell(h.field)
             add(Finding(
                 rule=r.name, code=r.code, severity=sev, message=h.message,
                 sheet=h.sheet or (table.sheet if table else None), cell=cell,

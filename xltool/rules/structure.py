@@ -67,7 +67,7 @@ def duplicate_seq(table, ctx):
             continue
         if t.seq in seen:
             yield Hit(None, f"序号 {t.seq} 与第{seen[t.seq]}行重复", value=t.seq,
-                      cell=t.cells.get("seq"), row=t.excel_row)
+                      cell=t.cell("seq"), row=t.excel_row)
         else:
             seen[t.seq] = t.excel_row
 

@@ -89,7 +89,7 @@ def write_summary(result, out: Path) -> None:
     r = 2
     for row in (x for x in result.rows if x.overdue):
         t = row.task
-        cell_ref = t.cells.get("deadline") or t.cells.get("task")
+        cell_ref = t.cell("deadline") or t.cell("task")
         vals = [row.file, row.sheet, cell_ref, "、".join(row.units), t.task, t.deadline.text, t.deadline.due,
                 t.status or "未填写"]
         for c, v in enumerate(vals, start=1):
