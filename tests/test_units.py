@@ -66,3 +66,13 @@ def test_split_never_raises_and_never_invents_text(text):
     for name in u.all:
         assert name
         assert all(ch in text for ch in name)
+
+
+def test_near_duplicates_leave_doubled_suffixes_and_short_names_to_their_own_findings():
+    from collections import Counter
+
+    from xltool.units import near_duplicates
+
+    counts = Counter({"县经济开发区管委会": 6, "县开发区管委会": 1, "县财政局": 5, "县财政局局": 1,
+                      "县税务局": 4, "县商务局": 1, "县市场监督管理局": 3, "县市场监督管里局": 1})
+    assert near_duplicates(counts) == {"县开发区管委会": "县经济开发区管委会", "县市场监督管里局": "县市场监督管理局"}

@@ -21,7 +21,7 @@ from .errors import UnreadableFile, UsageError
 from .grid import DEFAULT_LIMITS, SPREADSHEET_SUFFIXES, Limits
 from .model import Finding
 from .textnorm import cell_text
-from .units import Roster, doubled_suffix, near_duplicates
+from .units import Roster, near_duplicates
 
 
 @dataclass(frozen=True)
@@ -273,7 +273,7 @@ def _batch_unit_names(results: list[FileResult], opts: CheckOptions) -> None:
     for r in results:
         added = False
         for name, (sheet, cell, row) in r.unit_first.items():
-            if name in near and not doubled_suffix(name):
+            if name in near:
                 sug = near[name]
                 r.findings.append(Finding(
                     rule=rule.name, code=rule.code, severity=opts.config.severity.get(rule.name, rule.severity),

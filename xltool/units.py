@@ -226,18 +226,20 @@ def _looks_like_typo(rare: str, common: str, distance: int) -> bool:
 
 def near_duplicates(counts: Counter, max_distance: int = 2, often: int = 2) -> dict[str, str]:
     """Names seen once that are one or two characters from a name seen at least ``often``
-    times and look like a typo of it: {rare name: frequent name}."""
+    times and look like a typo of it: {rare name: frequent name}. A doubled suffix
+    (县财政局局) is its own finding and not listed here."""
+    frequent = [n for n, c in counts.items() if c >= often and len(n) >= 5]
+    rare = [n for n, c in counts.items() if c == 1 and len(n) >= 5 and not doubled_suffix(n)]
+    pairs = [(n, [f for f in frequent if abs(len(f) - len(n)) <= max_distance]) for n in rare]
+    pairs = [(n, fs) for n, fs in pairs if fs]
+    if not pairs:  # most batches: no rare name near a common one (and no import to pay for)
+        return {}
     from rapidfuzz.distance import Levenshtein
 
-    frequent = [n for n, c in counts.items() if c >= often]
     out: dict[str, str] = {}
-    for name, c in counts.items():
-        if c != 1:
-            continue
+    for name, near in pairs:
         best, best_d = None, max_distance + 1
-        for f in frequent:
-            if abs(len(f) - len(name)) > max_distance:
-                continue
+        for f in near:
             d = Levenshtein.distance(name, f, score_cutoff=max_distance)
             if 0 < d < best_d and _looks_like_typo(name, f, d):
                 best, best_d = f, d
