@@ -154,17 +154,17 @@ def check_ledger(ledger, opts: CheckOptions, path: str | None = None) -> FileRes
                      overdue=sum(f.rule == "overdue" for f in findings), notes=list(ledger.book.notes),
                      path=path)
     if roster is None:
-        counts, first = res.unit_counts, res.unit_first
+        seen: list[str] = []
+        first = res.unit_first
         for table in ledger.tables:
             for t in table.tasks:
                 for fld, names in (("lead", t.lead_units), ("responsible", t.responsible_units)):
-                    if not names:
-                        continue
-                    counts.update(names)
+                    seen += names
                     for n in names:
                         if n not in first:
                             cell = t.cell(fld) or t.cell("responsible") or t.cell("lead")
                             first[n] = (table.sheet, cell, t.excel_row)
+        res.unit_counts = Counter(seen)
     return res
 
 

@@ -21,15 +21,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from ..config import Config
 from ..model import SEVERITIES, Finding, Table, Task
 from ..units import Roster
 
 
-@dataclass(frozen=True)
-class Hit:
-    """What a rule reports: the field (column) it is about, or an explicit cell."""
+class Hit(NamedTuple):
+    """What a rule reports: the field (column) it is about, or an explicit cell.
+    (A tuple: a batch makes tens of thousands of them.)"""
 
     field: str | None
     message: str
@@ -158,7 +159,7 @@ def sort_findings(findings: list[Finding], sheet_order: list[str] | None = None)
 def _col_key(cell: str | None) -> tuple:
     if not cell:
         return (0, "")
-    letters = "".join(ch for ch in cell if ch.isalpha())
+    letters = cell.rstrip("0123456789")  # cells are "E7", "AB12"
     return (len(letters), letters)
 
 
