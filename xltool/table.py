@@ -69,6 +69,8 @@ def _row_fields(grid: Grid, r: int, spans: dict[tuple[int, int], Merge]) -> dict
 
 
 def _is_header(fields: dict[int, tuple[str, str]]) -> bool:
+    if len(fields) < 2:  # most rows of a sheet: data, no header word at all
+        return False
     names = {f for f, _ in fields.values()}
     return any(f in names for f in _TASKISH) and any(f in names for f in _UNITISH)
 
