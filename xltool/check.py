@@ -247,6 +247,7 @@ def check_paths(paths: Iterable[str | Path], opts: CheckOptions, jobs: int | Non
         # the workers' modules, imported once before forking: forked workers share them
         # and start checking at once (measured: ~30 ms less per batch than importing in each)
         from . import reader  # noqa: F401
+        from .grid import calamine_reader  # noqa: F401
         from .rules import _load_rule_modules
 
         _load_rule_modules()

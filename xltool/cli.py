@@ -30,6 +30,10 @@ class Format(str, enum.Enum):
 def parse_date(text: str | None, what: str) -> dt.date | None:
     if not text:
         return None
+    try:
+        return dt.date.fromisoformat(text)  # 2020-12-31, as almost everyone writes it
+    except ValueError:
+        pass
     from dateutil import parser as dparser
 
     try:

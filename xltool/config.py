@@ -16,7 +16,6 @@ TOML keys (the 配置 sheet uses the same dotted keys in two columns, 键 | 值)
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
@@ -94,6 +93,8 @@ def load_config(path: Path | None) -> Config:
     cfg = Config()
     if path is None:
         return cfg
+    import tomllib
+
     try:
         text = Path(path).read_text(encoding="utf-8")
         data = tomllib.loads(text)
@@ -126,6 +127,8 @@ def load_roster(path: Path) -> Roster:
     """``--roster``: a TOML file, or a workbook whose 单位名录 sheet (else first sheet) lists units."""
     path = Path(path)
     if path.suffix.lower() == ".toml":
+        import tomllib
+
         try:
             return Roster.from_toml(path.read_text(encoding="utf-8"), source=str(path))
         except FileNotFoundError:

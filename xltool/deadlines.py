@@ -13,8 +13,6 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from dateutil.relativedelta import relativedelta
-
 from .textnorm import cell_text, cn_numerals_to_digits, squash
 from .workdays import add_workdays
 
@@ -148,6 +146,8 @@ def _parse_text(text: str, year: int | None, issued: dt.date | None) -> Deadline
             return Deadline(text, "relative", None, (), "发文日期未知，无法推算期限")
         note = None
         if unit in ("个月", "月"):
+            from dateutil.relativedelta import relativedelta
+
             due = issued + relativedelta(months=n)
         elif unit in ("日", "天"):
             due = issued + dt.timedelta(days=n)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import tomllib
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -179,6 +178,8 @@ class Roster:
     def from_toml(cls, text: str, source: str = "") -> Roster:
         """``units = [...]``, ``[aliases] 县政府办 = "县政府办公室"``, ``[groups] 各乡镇人民政府 = [...]``.
         Also accepts the same keys under a ``[roster]`` table."""
+        import tomllib
+
         data = tomllib.loads(text)
         data = data.get("roster", data)
         aliases = {unit_key(k): v for k, v in data.get("aliases", {}).items()}

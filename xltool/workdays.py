@@ -10,11 +10,11 @@ from __future__ import annotations
 import datetime as dt
 from functools import lru_cache
 
-import chinese_calendar
-
 
 @lru_cache(maxsize=4096)
 def _official(day: dt.date) -> bool | None:
+    import chinese_calendar  # only deadlines counted in working days need it
+
     try:
         return chinese_calendar.is_workday(day)
     except NotImplementedError:
