@@ -63,6 +63,18 @@ def test_two_row_header_and_spaced_words(tmp_path):
     assert (t.excel_row, t.lead_units, t.responsible_units, t.status) == (4, ["县政府办"], ["县财政局"], "已完成")
 
 
+def test_second_header_row_with_a_single_label(tmp_path):
+    p = make_ledger(tmp_path / "onelabel.xlsx", [
+        ["序号", "工作任务", "牵头单位", "完成时限", "完成状态", None],
+        [None, None, None, None, None, "完成日期"],
+        [1, "任务", "县政府办", "2020年底前", "已完成", "2020-11-01"],
+    ], header=[], title=None, merges=["A2:A3", "B2:B3", "C2:C3", "D2:D3", "E2:F2"])
+    table = read_ledger(p).tables[0]
+    assert (table.columns["status"], table.columns["done_date"]) == (4, 5)
+    (t,) = table.tasks
+    assert (t.excel_row, t.status, t.done_on.isoformat()) == (4, "已完成", "2020-11-01")
+
+
 def test_notes_above_and_signature_below_are_not_tasks(tmp_path):
     p = make_ledger(tmp_path / "notes.xlsx", [
         [1, "任务", "县政府办", "县财政局", "2020年底前"],

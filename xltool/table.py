@@ -48,18 +48,17 @@ def _spans(grid: Grid) -> dict[tuple[int, int], Merge]:
     return {(m.r0, m.c0): m for m in grid.merges if m.c1 > m.c0}
 
 
-def _row_fields(grid: Grid, r: int, spans: dict[tuple[int, int], Merge]) -> dict[int, tuple[str, str]]:
-    """col -> (field, header text) for the cells of row r that name a field.
-    A header cell merged across columns names the field for every column it spans."""
-    out = {}
+def _row_fields(grid: Grid, r: int, spans: dict[tuple[int, int], Merge], least: int = 1) -> dict[int, tuple[str, str]]:
+    """col -> (field, header text) for the cells of row r that name a field, or nothing when
+    fewer than ``least`` cells do. A header cell merged across columns names the field for
+    every column it spans."""
     if r >= grid.height:
-        return out
-    for c, v in enumerate(grid.rows[r]):
-        if type(v) is not str or not v or len(v) > 24:
-            continue
-        f = _field_of(v)
-        if not f:
-            continue
+        return {}
+    named = [(c, f, v) for c, v in enumerate(grid.rows[r]) if type(v) is str and len(v) <= 24 and (f := _field_of(v))]
+    if len(named) < least:
+        return {}
+    out = {}
+    for c, f, v in named:
         out[c] = (f, v)
         m = spans.get((r, c))
         if m is not None:
@@ -157,7 +156,7 @@ def find_layouts(grid: Grid) -> list[Layout]:
     r = 0
     n = grid.height
     while r < n:
-        fields = _row_fields(grid, r, spans)
+        fields = _row_fields(grid, r, spans, least=2)  # a header names a task and a unit column
         if not _is_header(fields):
             r += 1
             continue
