@@ -118,24 +118,22 @@ def _merges_over(grid: Grid, cols: set[int], r0: int, r1: int) -> tuple[dict, se
     return covered, merged_cols
 
 
-# how a blank cell of a column is filled: never, from the row above, or from the row above
-# only when the row does not start a new task
-_NEVER, _ALWAYS, _WITHIN = 0, 1, 2
+# how a blank cell of a column takes the value above: always, or only in a row that does
+# not start a new task
+_ALWAYS, _WITHIN = 1, 2
 
 
-def _inherit_modes(cols: dict[str, int], task_col: int, merged_cols: set[int]) -> list[tuple[str, int, int]]:
-    plan = []
+def _inheriting(cols: dict[str, int], task_col: int, merged_cols: set[int]) -> list[tuple[str, int]]:
+    """(field, _ALWAYS or _WITHIN) for the columns whose blank cells take the value above."""
+    out = []
     for f, c in cols.items():
         if c in merged_cols:
-            mode = _NEVER  # merges are authoritative: a blank in a merged column is blank
-        elif f in GROUPING:
-            mode = _ALWAYS
+            continue  # merges are authoritative: a blank in a merged column is blank
+        if f in GROUPING:
+            out.append((f, _ALWAYS))
         elif f in WITHIN_TASK or (f == "requirement" and c == task_col):
-            mode = _WITHIN
-        else:
-            mode = _NEVER
-        plan.append((f, c, mode))
-    return plan
+            out.append((f, _WITHIN))
+    return out
 
 
 def build_tasks(grid: Grid, lay: Layout, year: int | None, issued) -> list[Task]:
@@ -147,7 +145,7 @@ def build_tasks(grid: Grid, lay: Layout, year: int | None, issued) -> list[Task]
     d0, d1 = lay.data_start, lay.data_end
     table_cols = set(cols.values())
     covered, merged_cols = _merges_over(grid, table_cols, d0, d1)
-    inherit = [(f, mode) for f, _, mode in _inherit_modes(cols, task_col, merged_cols) if mode != _NEVER]
+    inherit = _inheriting(cols, task_col, merged_cols)
     col_items = list(cols.items())
     section_cols = {cols[k] for k in ("section", "subsection") if k in cols}
     data_cols = table_cols - section_cols
