@@ -170,8 +170,12 @@ def build_tasks(grid: Grid, lay: Layout, year: int | None, issued) -> list[Task]
         merged_here = covered.get(r)
         own: dict[int, str] = {}  # col -> text of the row's own cells
         raws: dict[int, object] = {}  # col -> value, for the shown cells that are not text (dates, numbers)
-        if merged_here is None:
-            for c, v in enumerate(row[lo:hi + 1], lo):
+        shown = {} if merged_here else own  # col -> text shown, own or merged down from above
+        n = len(row)
+        for c in range(lo, hi + 1):
+            a = merged_here.get(c) if merged_here else None
+            if a is None:
+                v = row[c] if c < n else None
                 if v is None or v == "":
                     continue
                 if type(v) is str:
@@ -181,33 +185,18 @@ def build_tasks(grid: Grid, lay: Layout, year: int | None, issued) -> list[Task]
                     raws[c] = v
                 if t:
                     own[c] = t
-            shown = own
-        else:
-            shown = {}  # col -> text shown, own or merged down from above
-            n = len(row)
-            for c in range(lo, hi + 1):
-                a = merged_here.get(c)
-                if a is None:
-                    v = row[c] if c < n else None
-                    if v is None or v == "":
-                        continue
-                    if type(v) is str:
-                        t = v.strip()
-                    else:
-                        t = cell_text(v)
-                        raws[c] = v
-                    if t:
-                        shown[c] = own[c] = t
-                elif a[1] == c:  # merged down from above: shown here, not this row's own
-                    got = anchor_cell.get(a)
-                    if got is None:
-                        v = grid.raw(*a)
-                        got = anchor_cell[a] = (cell_text(v), None if type(v) is str else v)
-                    if got[0]:
-                        shown[c] = got[0]
-                        if got[1] is not None:
-                            raws[c] = got[1]
-                # else: horizontal continuation, the value belongs to the anchor column
+                    if merged_here:
+                        shown[c] = t
+            elif a[1] == c:  # merged down from above: shown here, not this row's own
+                got = anchor_cell.get(a)
+                if got is None:
+                    v = grid.raw(*a)
+                    got = anchor_cell[a] = (cell_text(v), None if type(v) is str else v)
+                if got[0]:
+                    shown[c] = got[0]
+                    if got[1] is not None:
+                        raws[c] = got[1]
+            # else: horizontal continuation, the value belongs to the anchor column
         if not own:
             continue
         texts = list(own.values())
