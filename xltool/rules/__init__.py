@@ -83,7 +83,7 @@ class Context:
     roster: Roster | None = None
     plan: object | None = None  # xltool.plan.Plan
     near: dict[str, str] = field(default_factory=dict)  # batch near-duplicate names
-    _done: dict = field(default_factory=dict, repr=False)  # status text -> done?
+    _done: dict = field(default_factory=dict, init=False, repr=False)  # status text -> done?
 
     def done(self, task: Task) -> bool:
         status = task.status
