@@ -4,7 +4,8 @@ A ledger comes by e-mail from dozens of offices; it may be empty, a renamed text
 a truncated or bombed zip, or name a cell a million rows away (which makes calamine's
 dense range allocate billions of cells and abort the process). These checks are cheap
 (the package directory, one fast search of each sheet for a far reference, and only when
-there is one a pass over every cell reference) and refuse such files with a Chinese reason before any parser sees them.
+there is one a pass over every cell reference) and refuse such files with a Chinese
+reason before any parser sees them.
 """
 
 from __future__ import annotations
