@@ -7,6 +7,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
+from openpyxl.styles import Font
 from openpyxl.worksheet.hyperlink import Hyperlink
 
 from .atomic import save_workbook
@@ -30,7 +31,7 @@ def write_summary(result, out: Path) -> None:
     ws = wb.active
     ws.title = "排名"
     ws["A1"] = f"政务公开任务落实情况汇总（基准日期 {result.as_of}）"
-    ws["A1"].font = ws["A1"].font.copy(bold=True, size=14)
+    ws["A1"].font = Font(bold=True, size=14)
     cols = ["名次", "单位", "任务数", "牵头任务", "已完成", "推进中", "未启动", "逾期", "即将到期", "逾期完成",
             "完成率", "按时完成率", "得分", "满分", "得分率"]
     header_row(ws, 2, cols, [6, 24, 8, 9, 8, 8, 8, 7, 9, 9, 9, 11, 8, 8, 9])
