@@ -160,6 +160,7 @@ def build_tasks(grid: Grid, lay: Layout, year: int | None, issued) -> list[Task]
     rows = grid.rows
 
     own_sets: dict[tuple[int, ...], frozenset] = {}
+    deadlines: dict = {}  # deadline cell (text or date) -> Deadline: rows share a few
     anchor_cell: dict[tuple[int, int], tuple[str, object]] = {}  # anchor -> (text, value if not text)
     tasks: list[Task] = []
     prev: dict[str, str] = {}
@@ -236,7 +237,10 @@ def build_tasks(grid: Grid, lay: Layout, year: int | None, issued) -> list[Task]
                 seq = m.group(1) or m.group(2)
         lead_units, resp_units, others = _units(values.get("lead", ""), values.get("responsible", ""))
         # a date typed as a date counts as that date; text (own or inherited) is parsed
-        deadline = parse_deadline(raws.get(dl_col) or values.get("deadline", ""), year, issued)
+        dl = raws.get(dl_col) or values.get("deadline", "")
+        deadline = deadlines.get(dl)
+        if deadline is None:
+            deadline = deadlines[dl] = parse_deadline(dl, year, issued)
         level1, points = parse_level1(values.get("level1", ""))
         status = values.get("status")
         key = tuple(own)  # rows mostly share a few patterns of own cells
