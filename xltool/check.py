@@ -20,7 +20,6 @@ from .config import Config, sheet_config
 from .errors import UnreadableFile, UsageError
 from .grid import DEFAULT_LIMITS, SPREADSHEET_SUFFIXES, Limits
 from .model import Finding
-from .textnorm import cell_text
 from .units import Roster, near_duplicates
 
 
@@ -106,8 +105,7 @@ def _file_roster(ledger, opts: CheckOptions) -> Roster | None:
         return opts.plan.roster()
     for g in ledger.book.sheets:
         if "单位名录" in g.name:
-            rows = [[cell_text(v) for v in r] for r in g.rows]
-            r = Roster.from_rows(rows, source=f"工作表“{g.name}”")
+            r = Roster.from_rows(g.texts(), source=f"工作表“{g.name}”")
             if r:
                 return r
     return None
@@ -116,7 +114,7 @@ def _file_roster(ledger, opts: CheckOptions) -> Roster | None:
 def _file_config(ledger, base: Config) -> Config:
     for g in ledger.book.sheets:
         if g.name.strip() == "配置":
-            data = sheet_config([[cell_text(v) for v in r] for r in g.rows])
+            data = sheet_config(g.texts())
             if data:
                 return base.merged(data, f"{ledger.path} 的“配置”工作表")
     return base

@@ -137,14 +137,13 @@ def load_roster(path: Path) -> Roster:
             raise UsageError(f"单位名录 {path} 格式错误：{e}") from None
     from .errors import UnreadableFile
     from .grid import read_book
-    from .textnorm import cell_text
 
     try:
         book = read_book(path)
     except UnreadableFile as e:
         raise UsageError(f"单位名录无法读取：{e}") from None
     sheet = next((g for g in book.sheets if "单位名录" in g.name), book.sheets[0] if book.sheets else None)
-    roster = Roster.from_rows([[cell_text(v) for v in r] for r in sheet.rows], source=str(path)) if sheet else None
+    roster = Roster.from_rows(sheet.texts(), source=str(path)) if sheet else None
     if not roster:
         raise UsageError(f"单位名录 {path} 中没有单位名称")
     return roster

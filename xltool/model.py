@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from .deadlines import Deadline, parse_cell_date
+from .textnorm import cell_text
 
 
 def col_letter(c: int) -> str:
@@ -76,6 +77,11 @@ class Grid:
     @property
     def height(self) -> int:
         return len(self.rows)
+
+    def texts(self, r0: int = 0, r1: int | None = None) -> list[list[str]]:
+        """Rows r0..r1-1 as the text a person sees in each cell."""
+        r1 = self.height if r1 is None else min(r1, self.height)
+        return [[cell_text(v) for v in self.rows[r]] for r in range(max(r0, 0), r1)]
 
     def raw(self, r: int, c: int) -> Any:
         if 0 <= r < len(self.rows):

@@ -10,7 +10,6 @@ from .grid import DEFAULT_LIMITS, Limits, read_book
 from .model import Book, Grid, Table
 from .table import find_layouts
 from .tasks import build_tasks
-from .textnorm import cell_text
 
 
 @dataclass
@@ -28,10 +27,6 @@ class Ledger:
                 "unit": self.unit, "tables": [t.to_json() for t in self.tables]}
 
 
-def _texts(grid: Grid, r0: int, r1: int) -> list[list[str]]:
-    return [[cell_text(v) for v in grid.rows[r]] for r in range(max(r0, 0), min(r1, grid.height))]
-
-
 def tables_of_grid(grid: Grid, year: int | None = None, issued: dt.date | None = None,
                    default_year: int | None = None, context: list[str] | None = None) -> list[Table]:
     """All task tables of one grid. ``year``/``issued`` override what the sheet says;
@@ -40,10 +35,10 @@ def tables_of_grid(grid: Grid, year: int | None = None, issued: dt.date | None =
     layouts = find_layouts(grid)
     for i, lay in enumerate(layouts):
         top = layouts[i - 1].data_end if i else 0
-        above = _texts(grid, top, lay.header_start)
+        above = grid.texts(top, lay.header_start)
         lines = [" ".join(t for t in row if t) for row in above]
         lines = [ln for ln in lines if ln.strip()]
-        below = [" ".join(t for t in row if t) for row in _texts(grid, lay.data_end, grid.height)]
+        below = [" ".join(t for t in row if t) for row in grid.texts(lay.data_end)]
         extra = context or []
         t_year = year or docmeta.plan_year(lines + extra)
         t_issued = issued or docmeta.issue_date(lines + extra + below)
@@ -57,7 +52,7 @@ def tables_of_grid(grid: Grid, year: int | None = None, issued: dt.date | None =
             sheet=grid.name, kind=lay.kind, header_row=lay.header_start + 1, data_row=lay.data_start + 1,
             columns=lay.columns, headers=lay.headers, title=title, year=t_year, issued=t_issued,
             unit=docmeta.reporting_unit(above), hidden=grid.hidden,
-            report_date=docmeta.reporting_date([list(grid.rows[r]) for r in range(top, lay.header_start)]),
+            report_date=docmeta.reporting_date(grid.rows[top:lay.header_start]),
         )
         table.tasks = build_tasks(grid, lay, t_year, t_issued)
         out.append(table)
