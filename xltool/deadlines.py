@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from .textnorm import cell_text, cn_numerals_to_digits, squash
+from .textnorm import cell_text, cn_numerals_to_digits, squash, ymd
 from .workdays import add_workdays
 
 KINDS = ("date", "ongoing", "relative", "none", "unknown")
@@ -74,10 +74,7 @@ def _one_date(p: str, year: int | None) -> dt.date | None | bool:
     False if the text is not a dated form at all."""
     m = _DATE_SEP.match(p)
     if m:
-        try:
-            return dt.date(int(m[1]), int(m[2]), int(m[3]))
-        except ValueError:
-            return False
+        return ymd(m) or False
     m = _HALF.match(p)
     if m:
         y = int(m["y"]) if m["y"] else year
@@ -198,10 +195,7 @@ def _cell_date_text(text: str) -> dt.date | None:
         return None
     m = _CELL_DATE.match(t)
     if m:
-        try:
-            return dt.date(int(m[1]), int(m[2]), int(m[3]))
-        except ValueError:
-            return None
+        return ymd(m)
     if re.fullmatch(r"\d{5}(\.0+)?", t):
         return parse_cell_date(float(t))
     return None

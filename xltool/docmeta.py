@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from .textnorm import cn_numerals_to_digits, squash
+from .textnorm import cn_numerals_to_digits, squash, ymd
 
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _DATE = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
@@ -36,9 +36,8 @@ def issue_date(texts: list[str]) -> dt.date | None:
     for t in texts:
         n = _norm(t)
         for m in _DATE.finditer(n):
-            try:
-                d = dt.date(int(m[1]), int(m[2]), int(m[3]))
-            except ValueError:
+            d = ymd(m)
+            if d is None:
                 continue
             anywhere = d
             rest = n.replace(m.group(0), "")

@@ -32,7 +32,7 @@ from pathlib import Path
 
 from .config import Config
 from .model import Table, Task
-from .textnorm import cell_text, squash
+from .textnorm import cell_number, squash
 from .units import Roster, unit_key
 
 DEFAULT_SCORING = {
@@ -126,17 +126,6 @@ def _scoring(config: Config) -> dict:
     for k, v in config.scoring.items():
         s[k] = {**DEFAULT_SCORING["status_factor"], **v} if k == "status_factor" else float(v)
     return s
-
-
-def _number(v) -> float | None:
-    if v is None or isinstance(v, bool):
-        return None
-    if isinstance(v, (int, float)):
-        return float(v)
-    try:
-        return float(cell_text(v).rstrip("分"))
-    except ValueError:
-        return None
 
 
 def _bonus_sign(t: Task) -> int:
@@ -333,9 +322,9 @@ def rollup_ledgers(ledgers, as_of: dt.date, config: Config | None = None, roster
 
 
 def _row_score(t: Task, row: RowResult, cls: str | None, overdue: bool, scoring: dict) -> float | None:
-    given = _number(t.score)
+    given = cell_number(t.score)
     if given is None:
-        given = _number(t.self_score)
+        given = cell_number(t.self_score)
     if row.bonus:
         return abs(given or 0.0) * row.bonus
     if row.points is None:

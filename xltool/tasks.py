@@ -15,7 +15,7 @@ from functools import lru_cache
 from .deadlines import parse_deadline
 from .model import Grid, Task, col_letter
 from .table import NUMBERED, SECTION_L1, SECTION_L2, Layout
-from .textnorm import cell_text
+from .textnorm import cell_number, cell_text
 from .units import split_units
 
 # Columns that inherit a blank only within a task; grouping columns always inherit.
@@ -56,18 +56,6 @@ def parse_level1(text: str) -> tuple[str | None, float | None]:
         pts = float(m["points"])
         return m["name"], int(pts) if pts.is_integer() else pts
     return t, None
-
-
-def _number(v) -> float | None:
-    if isinstance(v, bool) or v is None:
-        return None
-    if isinstance(v, (int, float)):
-        return v
-    t = cell_text(v).rstrip("分")
-    try:
-        return float(t) if t else None
-    except ValueError:
-        return None
 
 
 @lru_cache(maxsize=4096)
@@ -261,7 +249,7 @@ def build_tasks(grid: Grid, lay: Layout, year: int | None, issued) -> list[Task]
             level1=level1,
             points=points,
             level2=join_lines(values.get("level2", "")) or None,
-            row_points=_number(raws[points_col] if points_col in raws else shown.get(points_col)),
+            row_points=cell_number(raws[points_col] if points_col in raws else shown.get(points_col)),
             status=_no_space(status) if status else None,
             done_date=raws[done_col] if done_col in raws else shown.get(done_col),
             progress=values.get("progress") or None,

@@ -34,6 +34,27 @@ def cell_text(value) -> str:
     return str(value).strip()
 
 
+def cell_number(value) -> float | None:
+    """A number typed in a cell: a number as is, or text like "5" / "2.5分"; None otherwise."""
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return value
+    try:
+        return float(cell_text(value).rstrip("分"))
+    except ValueError:
+        return None
+
+
+def ymd(m: re.Match) -> dt.date | None:
+    """The date a match's first three groups name (year, month, day); None if there is no
+    such day (2020年2月30日)."""
+    try:
+        return dt.date(int(m[1]), int(m[2]), int(m[3]))
+    except ValueError:
+        return None
+
+
 def squash(text: str) -> str:
     """NFKC-normalised text with all whitespace removed (for comparing and parsing)."""
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or ""))
