@@ -59,7 +59,6 @@ class UnitFigures:
     completed: int = 0
     in_progress: int = 0
     not_started: int = 0
-    no_status: int = 0
     overdue: int = 0
     due_soon: int = 0
     completed_late: int = 0
@@ -247,15 +246,17 @@ def rollup_ledgers(ledgers, as_of: dt.date, config: Config | None = None, roster
 
     for led in ledgers:
         me = owner[led.path]
+        # the units each row names, groups expanded, in the roster's spelling
+        named_in = {id(t): list(dict.fromkeys(c for n in t.units for c in map(canon, expand(n))))
+                    for tb in led.tables for t in tb.tasks}
         # a unit's own ledger is its own even where its rows misspell its name
         # (check reports the typo); then every row of it counts for the unit
-        names_me = me is not None and any(
-            me in {canon(c) for n in t.units for c in expand(n)} for tb in led.tables for t in tb.tasks)
+        names_me = me is not None and any(me in named for named in named_in.values())
         n_tasks = n_overdue = 0
         for table in led.tables:
             pts = assessment_row_points(table, plan_split) if table.kind == "assessment" else {}
             for t in table.tasks:
-                named = list(dict.fromkeys(c for n in t.units for c in map(canon, expand(n))))
+                named = named_in[id(t)]
                 lead = {c for n in t.lead_units for c in map(canon, expand(n))}
                 if whole or me is None:
                     counted = [u for u in named if u not in own_files]
@@ -287,7 +288,6 @@ def rollup_ledgers(ledgers, as_of: dt.date, config: Config | None = None, roster
                         f.in_progress += 1
                     else:
                         f.not_started += 1
-                        f.no_status += cls is None
                     f.overdue += overdue
                     f.due_soon += soon
                     f.completed_late += late
