@@ -85,24 +85,20 @@ def _merges_over(grid: Grid, cols: set[int], r0: int, r1: int) -> tuple[dict, se
     for m0, c0, m1, c1 in grid.merges:
         if m1 < r0 or m0 >= r1:
             continue
-        a = (m0, c0)
-        if c0 == c1:  # the common case: a cell merged down
-            if m1 > m0 and c0 in cols:
-                merged_cols.add(c0)
-            for r in range(max(m0 + 1, r0), min(m1, r1 - 1) + 1):
-                here = covered.get(r)
-                if here is None:
-                    covered[r] = {c0: a}
-                else:
-                    here[c0] = a
-            continue
         if m1 > m0:
-            merged_cols.update(c for c in range(c0, c1 + 1) if c in cols)
-        for r in range(max(m0, r0), min(m1, r1 - 1) + 1):
-            here = covered.setdefault(r, {})
             for c in range(c0, c1 + 1):
-                if r != m0 or c != c0:
-                    here[c] = a
+                if c in cols:
+                    merged_cols.add(c)
+        a = (m0, c0)
+        for r in range(max(m0, r0), min(m1, r1 - 1) + 1):
+            cells = range(c0 + 1 if r == m0 else c0, c1 + 1)  # every cell but the anchor
+            if not cells:
+                continue  # the anchor's row of a merge one column wide
+            here = covered.get(r)
+            if here is None:
+                here = covered[r] = {}
+            for c in cells:
+                here[c] = a
     return covered, merged_cols
 
 
