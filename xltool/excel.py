@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from .model import SEVERITY_CN, Book, Grid, Merge, cell_ref
+from .model import FINDING_COLUMNS, SEVERITY_CN, Book, Grid, Merge, cell_ref, worst_severity
 
 RESULT_SHEET = "检查结果"
 SUMMARY_SHEET = "汇总"
@@ -180,16 +180,12 @@ def validate(book=None):
     for f in result.findings:
         if f.sheet and f.cell:
             by_cell.setdefault((f.sheet, f.cell), []).append(f)
-    rank = {"error": 0, "warning": 1, "info": 2}
     for (sheet, cell), fs in by_cell.items():
-        worst = min(fs, key=lambda f: rank[f.severity])
         note = "\n".join(f"{SEVERITY_CN[f.severity]}·{f.rule}：{f.message}" for f in fs)
-        _mark_cell(book, sheet, cell, SEVERITY_RGB[worst.severity], note, marks)
+        _mark_cell(book, sheet, cell, SEVERITY_RGB[worst_severity(fs)], note, marks)
     _remember(book, marks)
     out = _fresh_sheet(book, RESULT_SHEET)
-    rows = [["工作表", "单元格", "级别", "规则", "问题", "原值", "建议"]]
-    rows += [[f.sheet, f.cell, SEVERITY_CN[f.severity], f.rule, f.message, f.value, f.suggestion]
-             for f in result.findings]
+    rows = [list(FINDING_COLUMNS)] + [f.as_row() for f in result.findings]
     out.range("A1").value = rows
     c = result.counts()
     _alert(book, f"检查完成（基准日期 {_as_of(ledger)}）：错误 {c['error']}，警告 {c['warning']}，"

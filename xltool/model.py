@@ -229,6 +229,13 @@ class Table:
 
 SEVERITIES = ("error", "warning", "info")
 SEVERITY_CN = {"error": "错误", "warning": "警告", "info": "提示"}
+# the columns of a findings list in a workbook (检查结果 sheets), as Finding.as_row gives them
+FINDING_COLUMNS = ("工作表", "单元格", "级别", "规则", "问题", "原值", "建议")
+
+
+def worst_severity(findings) -> str:
+    """The most serious severity among some findings (for a cell's colour)."""
+    return min((f.severity for f in findings), key=SEVERITIES.index)
 
 
 @dataclass(slots=True)
@@ -250,6 +257,11 @@ class Finding:
         # pickles three times faster than the dataclass's generic state
         return (Finding, (self.rule, self.code, self.severity, self.message, self.sheet, self.cell,
                           self.excel_row, self.value, self.suggestion))
+
+    def as_row(self) -> list:
+        """The finding under FINDING_COLUMNS."""
+        return [self.sheet, self.cell, SEVERITY_CN[self.severity], self.rule, self.message, self.value,
+                self.suggestion]
 
     def to_json(self) -> dict:
         return {

@@ -13,14 +13,13 @@ from pathlib import Path
 
 from openpyxl.comments import Comment
 from openpyxl.utils.cell import get_column_letter
-from openpyxl.worksheet.hyperlink import Hyperlink
 
+from ..model import FINDING_COLUMNS, worst_severity
 from .atomic import save_workbook
-from .styles import BORDER, OVERDUE_ROW_FILL, SEVERITY_CN, SEVERITY_FILL, WRAP, header_row
+from .styles import OVERDUE_ROW_FILL, SEVERITY_CN, SEVERITY_FILL, body_row, header_row, link, location
 from .workbook import open_for_copy
 
 RESULT_SHEET = "检查结果"
-_RANK = {"error": 0, "warning": 1, "info": 2}
 
 
 def annotated_name(label: str, base: str | None) -> Path:
@@ -63,8 +62,7 @@ def annotate_file(result, out: Path, password: str | None = None) -> None:
                     cell.fill = OVERDUE_ROW_FILL
     for (sheet, coord), fs in by_cell.items():
         cell = wb[sheet][coord]
-        worst = min(fs, key=lambda f: _RANK[f.severity])
-        cell.fill = SEVERITY_FILL[worst.severity]
+        cell.fill = SEVERITY_FILL[worst_severity(fs)]
         text = "\n".join(f"【{SEVERITY_CN[f.severity]}·{f.rule}】{f.message}"
                          + (f"（建议：{f.suggestion}）" if f.suggestion else "") for f in fs)
         if cell.comment is not None:
@@ -82,18 +80,12 @@ def _result_sheet(wb, result, note: str | None) -> None:
     ws.cell(1, 1, f"{result.file}：错误 {c['error']}，警告 {c['warning']}，提示 {c['info']}")
     if note:
         ws.cell(2, 1, note)
-    header_row(ws, 3, ["工作表", "单元格", "级别", "规则", "问题", "原值", "建议"], [14, 9, 7, 18, 70, 24, 20])
+    header_row(ws, 3, FINDING_COLUMNS, [14, 9, 7, 18, 70, 24, 20])
     for i, f in enumerate(result.findings, start=4):
-        vals = [f.sheet, f.cell, SEVERITY_CN[f.severity], f.rule, f.message, f.value, f.suggestion]
-        for j, v in enumerate(vals, start=1):
-            cell = ws.cell(i, j, v)
-            cell.alignment = WRAP
-            cell.border = BORDER
+        body_row(ws, i, f.as_row(), wrap=True)
         ws.cell(i, 3).fill = SEVERITY_FILL[f.severity]
         if f.sheet and f.cell and f.sheet in wb.sheetnames:
-            loc = "'" + f.sheet.replace("'", "''") + "'!" + f.cell
-            ws.cell(i, 2).hyperlink = Hyperlink(ref=ws.cell(i, 2).coordinate, location=loc)
-            ws.cell(i, 2).style = "Hyperlink"
+            link(ws.cell(i, 2), location(f.sheet, f.cell))
     ws.freeze_panes = "A4"
     last = max(3, len(result.findings) + 3)
     ws.auto_filter.ref = f"A3:{get_column_letter(7)}{last}"

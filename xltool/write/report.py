@@ -7,14 +7,12 @@ import os
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.worksheet.hyperlink import Hyperlink
+from openpyxl.styles import Font
 
 from .atomic import save_workbook
-from .styles import BORDER, SEVERITY_CN, SEVERITY_FILL, WRAP, header_row
+from .styles import SEVERITY_CN, SEVERITY_FILL, body_row, header_row, link, location
 
-
-def _quote_sheet(name: str) -> str:
-    return "'" + name.replace("'", "''") + "'"
+SOURCE_TIP = "打开该文件并定位到此单元格"
 
 
 def link_target(source: str, report_dir: Path) -> str:
@@ -30,22 +28,19 @@ def write_report(report, out: Path) -> None:
     wb = Workbook()
     ws = wb.active
     ws.title = "汇总"
-    ws.cell(1, 1, f"台账检查结果（基准日期 {report.as_of}）").font = ws.cell(1, 1).font.copy(bold=True, size=14)
+    ws.cell(1, 1, f"台账检查结果（基准日期 {report.as_of}）").font = Font(bold=True, size=14)
     header_row(ws, 2, ["文件", "状态", "任务行数", "错误", "警告", "提示", "逾期", "说明"],
                [48, 10, 10, 8, 8, 8, 8, 60])
     status_cn = {"ok": "通过", "findings": "有问题", "error": "无法读取"}
     for i, f in enumerate(report.files, start=3):
         c = f.counts()
-        row = [f.file, status_cn[f.status], f.tasks, c["error"], c["warning"], c["info"], f.overdue,
-               f.error or "；".join(f.notes)]
-        for j, v in enumerate(row, start=1):
-            cell = ws.cell(i, j, v)
-            cell.border = BORDER
+        body_row(ws, i, [f.file, status_cn[f.status], f.tasks, c["error"], c["warning"], c["info"], f.overdue,
+                         f.error or "；".join(f.notes)])
         if f.status == "error":
             ws.cell(i, 2).fill = SEVERITY_FILL["error"]
     s = report.summary()
     last = len(report.files) + 3
-    ws.cell(last, 1, f"合计 {s['files']} 个文件，无法读取 {s['unreadable']} 个").font = ws.cell(last, 1).font.copy(bold=True)
+    ws.cell(last, 1, f"合计 {s['files']} 个文件，无法读取 {s['unreadable']} 个").font = Font(bold=True)
     for j, k in ((4, "errors"), (5, "warnings"), (6, "infos")):
         ws.cell(last, j, s[k])
     ws.cell(last, 7, sum(f.overdue for f in report.files))
@@ -62,20 +57,11 @@ def write_report(report, out: Path) -> None:
             (x.sheet, x.cell, x.rule, x.code, x.severity, x.message, x.value, x.suggestion) for x in f.findings]
         for sheet, cell, rule, code, sev, msg, value, sug in rows:
             r += 1
-            vals = [f.file, sheet, cell, rule, code, SEVERITY_CN[sev], msg, value, sug]
-            for j, v in enumerate(vals, start=1):
-                c = fs.cell(r, j, v)
-                c.alignment = WRAP
-                c.border = BORDER
+            body_row(fs, r, [f.file, sheet, cell, rule, code, SEVERITY_CN[sev], msg, value, sug], wrap=True)
             fs.cell(r, 6).fill = SEVERITY_FILL[sev]
             if f.path:
-                target = link_target(f.path, base)
-                loc = f"{_quote_sheet(sheet)}!{cell}" if sheet and cell else (
-                    f"{_quote_sheet(sheet)}!A1" if sheet else None)
-                link_cell = fs.cell(r, 3 if cell else 1)
-                link_cell.hyperlink = Hyperlink(ref=link_cell.coordinate, target=target, location=loc,
-                                                tooltip="打开该文件并定位到此单元格")
-                link_cell.style = "Hyperlink"
+                link(fs.cell(r, 3 if cell else 1), location(sheet, cell or "A1") if sheet else None,
+                     link_target(f.path, base), SOURCE_TIP)
     fs.freeze_panes = "A2"
     fs.auto_filter.ref = f"A1:I{max(r, 1)}"
     save_workbook(wb, out)

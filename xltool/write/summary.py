@@ -8,21 +8,17 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Font
-from openpyxl.worksheet.hyperlink import Hyperlink
 
 from .atomic import save_workbook
-from .report import _quote_sheet, link_target
-from .styles import BORDER, SEVERITY_FILL, WRAP, header_row
+from .report import SOURCE_TIP, link_target
+from .styles import SEVERITY_FILL, body_row, header_row, link, location, print_a4
 
 
 def _rows(ws, start: int, rows) -> int:
-    r = start
-    for row in rows:
-        for c, v in enumerate(row, start=1):
-            cell = ws.cell(r, c, v)
-            cell.border = BORDER
-        r += 1
-    return r
+    """Bordered rows from row ``start``; returns the row after the last."""
+    for r, row in enumerate(rows, start=start):
+        body_row(ws, r, row)
+    return start + len(rows)
 
 
 def write_summary(result, out: Path) -> None:
@@ -48,11 +44,7 @@ def write_summary(result, out: Path) -> None:
         for c in (11, 12, 15):
             ws.cell(r, c).number_format = "0.0%"
     ws.freeze_panes = "C3"
-    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    print_a4(ws, landscape=True)
     ws.auto_filter.ref = f"A2:O{max(end - 1, 2)}"
     if body:
         chart = BarChart()
@@ -91,17 +83,10 @@ def write_summary(result, out: Path) -> None:
     for row in (x for x in result.rows if x.overdue):
         t = row.task
         cell_ref = t.cell("deadline") or t.cell("task")
-        vals = [row.file, row.sheet, cell_ref, "、".join(row.units), t.task, t.deadline.text, t.deadline.due,
-                t.status or "未填写"]
-        for c, v in enumerate(vals, start=1):
-            cell = so.cell(r, c, v)
-            cell.border = BORDER
-            cell.alignment = WRAP
+        body_row(so, r, [row.file, row.sheet, cell_ref, "、".join(row.units), t.task, t.deadline.text,
+                         t.deadline.due, t.status or "未填写"], wrap=True)
         so.cell(r, 7).number_format = "yyyy-mm-dd"
-        so.cell(r, 3).hyperlink = Hyperlink(ref=f"C{r}", target=link_target(row.path, out.parent),
-                                            location=f"{_quote_sheet(row.sheet)}!{cell_ref}",
-                                            tooltip="打开该文件并定位到此单元格")
-        so.cell(r, 3).style = "Hyperlink"
+        link(so.cell(r, 3), location(row.sheet, cell_ref), link_target(row.path, out.parent), SOURCE_TIP)
         so.cell(r, 8).fill = SEVERITY_FILL["error"]
         r += 1
     so.freeze_panes = "A2"

@@ -19,6 +19,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..fields import BY_KEY, KIND_COLUMNS, KIND_LABELS, KIND_NAMES
+from .styles import CENTER, print_a4
 
 TABLE_SHEET = "台账"
 ROSTER_SHEET = "单位名录"
@@ -37,8 +38,7 @@ PROGRESS_FILL = PatternFill("solid", fgColor="E2EFDA")
 OVERDUE_FILL = PatternFill("solid", fgColor="FFC7CE")
 SOON_FILL = PatternFill("solid", fgColor="FFEB9C")
 SECTION_FONT = Font(bold=True)
-WRAP = Alignment(wrap_text=True, vertical="center")
-CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+WRAP = Alignment(wrap_text=True, vertical="center")  # printed forms: text centred on the row
 
 PROGRESS = ("status", "done_date", "progress", "evidence")
 
@@ -109,10 +109,7 @@ def _help_sheet(wb: Workbook, kind: str) -> None:
     ws.column_dimensions["A"].width = 14
     ws.column_dimensions["B"].width = 90
     ws.sheet_properties.tabColor = "70AD47"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    print_a4(ws)
 
 
 def _roster_sheet(wb: Workbook, names: list[str], groups: dict[str, list[str]] | None = None,
@@ -171,11 +168,7 @@ def _table_sheet(wb: Workbook, lay: Layout, title: str, notice: str | None) -> o
     ws.row_dimensions[HEADER_ROW].height = 30
     ws.freeze_panes = ws.cell(FIRST_ROW, 1)
     # print: A4 landscape, fit to one page wide, title and header repeated on every page
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    print_a4(ws, landscape=True)
     ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.4
