@@ -470,10 +470,7 @@ def addin_build(out: Path = typer.Option(Path("dist"), "-o", "--output", help="�
     """生成 xltool.xlam（基于 xlwings 的加载项模板，含“政务公开台账”选项卡）。"""
     from .addin import build
 
-    try:
-        path = build(out)
-    except UsageError as e:
-        fail(str(e))
+    path = _addin_step(build, out)
     err(f"已生成 {path}（宏模块 {out / 'XltoolRibbon.bas'} 需导入其中，见 README）")
 
 
@@ -482,11 +479,15 @@ def addin_install(out: Path = typer.Option(Path("dist"), "-o", "--output", help=
     """在装有 Excel 的 Windows/macOS 电脑上安装加载项（导入宏、配置 xlwings、装入 XLSTART）。"""
     from .addin import install
 
+    path = _addin_step(install, out)
+    err(f"已安装 {path}；请重新启动 Excel，功能区会出现“政务公开台账”选项卡")
+
+
+def _addin_step(step, out: Path) -> Path:
     try:
-        path = install(out)
+        return step(out)
     except UsageError as e:
         fail(str(e))
-    err(f"已安装 {path}；请重新启动 Excel，功能区会出现“政务公开台账”选项卡")
 
 
 def main() -> None:
