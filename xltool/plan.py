@@ -19,14 +19,17 @@ class Plan:
     path: str
     tasks: list[Task]
     by_key: dict[str, list[Task]] = field(default_factory=dict)
-    by_seq: dict[str, list[Task]] = field(default_factory=dict)
+    by_seq: dict[str, list[tuple[str, Task]]] = field(default_factory=dict)  # seq -> (key, task)
 
     def __post_init__(self):
         for t in self.tasks:
-            self.by_key.setdefault(task_key(t), []).append(t)
+            key = task_key(t)
+            self.by_key.setdefault(key, []).append(t)
             if t.seq:
-                self.by_seq.setdefault(t.seq, []).append(t)
+                self.by_seq.setdefault(t.seq, []).append((key, t))
         self._keys = list(self.by_key)
+        # (key, seq) -> plan task: two rules ask for every row, and ledgers repeat the plan's rows
+        self._matches: dict[tuple[str, str | None], Task | None] = {}
 
     @classmethod
     def from_ledger(cls, ledger) -> Plan:
@@ -38,18 +41,23 @@ class Plan:
 
     def match(self, t: Task) -> Task | None:
         """The plan task a ledger row is, or None."""
+        memo = (task_key(t), t.seq)
+        if memo not in self._matches:
+            self._matches[memo] = self._match(*memo)
+        return self._matches[memo]
+
+    def _match(self, key: str, seq: str | None) -> Task | None:
         from rapidfuzz import fuzz, process
 
-        key = task_key(t)
         hits = self.by_key.get(key)
         if hits:
-            if len(hits) == 1 or not t.seq:
+            if len(hits) == 1 or not seq:
                 return hits[0]
-            return next((h for h in hits if h.seq == t.seq), hits[0])
-        same_seq = self.by_seq.get(t.seq or "", [])
+            return next((h for h in hits if h.seq == seq), hits[0])
+        same_seq = self.by_seq.get(seq or "", [])
         if same_seq:
-            best = max(same_seq, key=lambda h: fuzz.ratio(task_key(h), key))
-            if fuzz.ratio(task_key(best), key) >= 80:
+            score, best = max(((fuzz.ratio(k, key), h) for k, h in same_seq), key=lambda sh: sh[0])
+            if score >= 80:
                 return best
         hit = process.extractOne(key, self._keys, scorer=fuzz.ratio, score_cutoff=90)
         return self.by_key[hit[0]][0] if hit else None

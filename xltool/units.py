@@ -111,6 +111,7 @@ class Roster:
     def __post_init__(self):
         self._keys = {unit_key(n): n for n in self.names}
         self._group_keys = {unit_key(g): g for g in self.groups}
+        self._choices = list(self._keys) + list(self.aliases) + list(self._group_keys)  # for suggest
 
     def __bool__(self) -> bool:
         return bool(self.names or self.groups)
@@ -137,10 +138,9 @@ class Roster:
         """The nearest roster name (rapidfuzz), if it is near enough to be a typo."""
         from rapidfuzz import fuzz, process
 
-        choices = list(self._keys) + list(self.aliases) + list(self._group_keys)
-        if not choices:
+        if not self._choices:
             return None
-        hit = process.extractOne(unit_key(name), choices, scorer=fuzz.ratio, score_cutoff=60)
+        hit = process.extractOne(unit_key(name), self._choices, scorer=fuzz.ratio, score_cutoff=60)
         if not hit:
             return None
         k = hit[0]
