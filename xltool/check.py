@@ -38,8 +38,7 @@ class CheckOptions:
 @dataclass
 class FileResult:
     file: str
-    status: str  # ok | findings | error
-    error: str | None = None
+    error: str | None = None  # why the file could not be read
     findings: list[Finding] = field(default_factory=list)
     tasks: int = 0
     overdue: int = 0
@@ -49,6 +48,11 @@ class FileResult:
     unit_first: dict = field(default_factory=dict)
     unit_counts: Counter = field(default_factory=Counter)
     path: str | None = None  # the real path (for writers)
+
+    @property
+    def status(self) -> str:
+        """ok | findings | error"""
+        return "error" if self.error is not None else ("findings" if self.findings else "ok")
 
     def counts(self) -> Counter:
         return Counter(f.severity for f in self.findings)
@@ -129,13 +133,13 @@ def check_file(label: str, path: Path, opts: CheckOptions) -> FileResult:
                              password=opts.password, limits=opts.limits, label=label)
         return check_ledger(ledger, opts, path=str(path))
     except UnreadableFile as e:
-        return FileResult(label, "error", e.reason, path=str(path))
+        return FileResult(label, e.reason, path=str(path))
     except UsageError as e:
-        return FileResult(label, "error", str(e), path=str(path))
+        return FileResult(label, str(e), path=str(path))
     except MemoryError:
-        return FileResult(label, "error", "内存不足，文件过大", path=str(path))
+        return FileResult(label, "内存不足，文件过大", path=str(path))
     except Exception as e:  # a bug of ours must not stop the batch: report it on this file
-        return FileResult(label, "error", f"内部错误（{type(e).__name__}: {e}），请将此文件反馈给开发者",
+        return FileResult(label, f"内部错误（{type(e).__name__}: {e}），请将此文件反馈给开发者",
                           path=str(path))
 
 
@@ -147,7 +151,7 @@ def check_ledger(ledger, opts: CheckOptions, path: str | None = None) -> FileRes
     roster = _file_roster(ledger, opts)
     ctx = Context(as_of=opts.as_of, config=cfg, roster=roster, plan=opts.plan)
     findings = run_rules(ledger, ctx)
-    res = FileResult(ledger.path, "findings" if findings else "ok", findings=findings,
+    res = FileResult(ledger.path, findings=findings,
                      tasks=sum(len(t.tasks) for t in ledger.tables),
                      overdue=sum(f.rule == "overdue" for f in findings), notes=list(ledger.book.notes),
                      path=path)
@@ -220,7 +224,7 @@ def _parallel(items: list[tuple[str, str]], jobs: int, tick: Callable[[], None])
                 with _pool(1) as ex:
                     results[i] = ex.submit(_work, items[i]).result()
             except BrokenProcessPool:
-                results[i] = FileResult(items[i][0], "error", "读取此文件时进程异常退出（文件可能已损坏）",
+                results[i] = FileResult(items[i][0], "读取此文件时进程异常退出（文件可能已损坏）",
                                         path=items[i][1])
             tick()
     return [results[i] for i in range(len(items))]
@@ -287,8 +291,6 @@ def _batch_unit_names(results: list[FileResult], opts: CheckOptions) -> None:
                 added = True
         if added:
             sort_findings(r.findings)
-            if r.status == "ok":
-                r.status = "findings"
 
 
 def exit_code(report: CheckReport) -> int:
