@@ -41,7 +41,6 @@ class FileResult:
     error: str | None = None  # why the file could not be read
     findings: list[Finding] = field(default_factory=list)
     tasks: int = 0
-    overdue: int = 0
     notes: list[str] = field(default_factory=list)
     # unit name -> (sheet, cell, row) of its first occurrence, and how often it occurs;
     # only filled when no roster applies to the file (for batch near-duplicates)
@@ -53,6 +52,10 @@ class FileResult:
     def status(self) -> str:
         """ok | findings | error"""
         return "error" if self.error is not None else ("findings" if self.findings else "ok")
+
+    @property
+    def overdue(self) -> int:
+        return sum(f.rule == "overdue" for f in self.findings)
 
     def counts(self) -> Counter:
         return Counter(f.severity for f in self.findings)
@@ -153,7 +156,7 @@ def check_ledger(ledger, opts: CheckOptions, path: str | None = None) -> FileRes
     findings = run_rules(ledger, ctx)
     res = FileResult(ledger.path, findings=findings,
                      tasks=sum(len(t.tasks) for t in ledger.tables),
-                     overdue=sum(f.rule == "overdue" for f in findings), notes=list(ledger.book.notes),
+                     notes=list(ledger.book.notes),
                      path=path)
     if roster is None:
         seen: list[str] = []
