@@ -1,6 +1,7 @@
 """Batch speed of ``xltool check`` against the cost of just reading the files.
 
     python tests/benchmarks/bench_check.py            # 500 × 50-row ledgers, plus memory and size runs
+    python tests/benchmarks/bench_check.py --stages   # where one process spends its time per file
 
 Prints, from one run: wall time, files/s and peak RSS (whole process tree) of
   1. ``xltool check DIR --json`` (start-up included),
@@ -160,5 +161,46 @@ def main() -> None:
     print(f"--annotate of one 500-row ledger: {ann[0]:.2f} s (target < 2 s)")
 
 
+def stages() -> None:
+    """Milliseconds per 50-row ledger for each stage of a check, in this one process
+    (best of 7 passes over the 500 ledgers main() generates; run that first)."""
+    import datetime as dt
+    import gc
+
+    import python_calamine as pc
+
+    from xltool.check import CheckOptions, check_ledger
+    from xltool.grid import read_book
+    from xltool.reader import ledger_from_book
+
+    files = sorted((DATA / "l50_500").glob("*.xlsx"))
+    if not files:
+        sys.exit("no ledgers yet: run this script without --stages first")
+    opts = CheckOptions(as_of=dt.date.fromisoformat(AS_OF))
+    gc.set_threshold(20_000, 20, 20)  # as in a check worker
+
+    def calamine(p):
+        wb = pc.CalamineWorkbook.from_path(str(p))
+        for name in wb.sheet_names:
+            s = wb.get_sheet_by_name(name)
+            s.to_python(), s.merged_cell_ranges  # noqa: B018 (read, not kept)
+
+    def best(fn, inputs) -> float:
+        times = []
+        for _ in range(7):
+            t0 = time.perf_counter()
+            for x in inputs:
+                fn(x)
+            times.append(time.perf_counter() - t0)
+        return min(times) / len(inputs) * 1000
+
+    books = [read_book(p) for p in files]
+    ledgers = [ledger_from_book(b, as_of=opts.as_of) for b in books]
+    print(f"per 50-row ledger, one process (ms): calamine alone {best(calamine, files):.2f}; "
+          f"read_book (guard + calamine + grids) {best(read_book, files):.2f}; "
+          f"tables and task rows {best(lambda b: ledger_from_book(b, as_of=opts.as_of), books):.2f}; "
+          f"rules {best(lambda led: check_ledger(led, opts), ledgers):.2f}")
+
+
 if __name__ == "__main__":
-    main()
+    stages() if "--stages" in sys.argv[1:] else main()
