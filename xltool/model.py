@@ -123,7 +123,7 @@ class Book:
     context: list[str] = field(default_factory=list)  # text around the tables (Word notices)
 
 
-@dataclass
+@dataclass(slots=True)
 class Task:
     """One row of a task table, with merges resolved and units split."""
 
