@@ -1,10 +1,13 @@
 import hashlib
 import json
 import shutil
+import subprocess
+import sys
 
 import pytest
 from conftest import seed
 from ledgers import make_ledger
+from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from xltool.check import CheckOptions, check_paths
@@ -65,6 +68,23 @@ def test_exit_codes(tmp_path):
     assert runner.invoke(app, ["check", str(late), "--as-of", "2020-09-20"]).exit_code == 0
     assert runner.invoke(app, ["check", str(tmp_path / "none.xlsx")]).exit_code == 2
     assert runner.invoke(app, ["check", str(late), "--as-of", "not-a-date"]).exit_code == 2
+
+
+def test_the_command_process_ends_with_its_output_whole(batch, tmp_path):
+    """The real ``xltool`` process (which ends without interpreter teardown): its exit code,
+    its JSON document (tens of KB through a pipe) and its report file all come out whole."""
+    opts = CheckOptions(as_of=__import__("datetime").date(2020, 11, 20))
+    expected = json.loads(json.dumps(check_paths([batch], opts, jobs=1).to_json(), ensure_ascii=False))
+    report = tmp_path / "报告.xlsx"
+    res = subprocess.run([sys.executable, "-m", "xltool", "check", str(batch), "--as-of", "2020-11-20", "--json",
+                          "--report", str(report)], capture_output=True, timeout=120)
+    assert res.returncode == 2  # unreadable inputs
+    assert len(res.stdout) > 40_000 and json.loads(res.stdout) == expected
+    assert "检查中" in res.stderr.decode("utf-8")
+    assert load_workbook(report)["问题清单"].max_row == 1 + expected["summary"]["errors"] + 3
+    bad = subprocess.run([sys.executable, "-m", "xltool", "check", str(batch), "--no-such-option"],
+                         capture_output=True, timeout=60)
+    assert bad.returncode == 2 and b"--no-such-option" in bad.stderr
 
 
 def test_csv_neutralises_formulas(tmp_path):
