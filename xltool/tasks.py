@@ -139,6 +139,9 @@ def build_tasks(grid: Grid, lay: Layout, year: int | None, issued) -> list[Task]
     done_col, self_col, score_col = cols.get("done_date"), cols.get("self_score"), cols.get("score")
     points_col = cols.get("row_points")
     has_task, has_section, has_subsection = "task" in cols, "section" in cols, "subsection" in cols
+    has_level1, has_level2 = "level1" in cols, "level2" in cols
+    names, col_list = list(cols), list(cols.values())
+    blanks = ("",) * len(col_list)
     req_and_task = "requirement" in cols and has_task
     header_words = {_SPACE.sub("", t) for t in lay.headers.values() if t}
     rows = grid.rows
@@ -204,7 +207,7 @@ def build_tasks(grid: Grid, lay: Layout, year: int | None, issued) -> list[Task]
             continue  # only section cells of its own: nothing to do in this row
 
         starts = seq_col in own or (task_col in own and NUMBERED.match(own[task_col]) is not None)
-        values = {f: shown.get(c, "") for f, c in col_items}
+        values = dict(zip(names, map(shown.get, col_list, blanks)))
         if tasks:
             for f, mode in inherit:
                 if not values[f] and (mode == _ALWAYS or not starts):
@@ -213,7 +216,7 @@ def build_tasks(grid: Grid, lay: Layout, year: int | None, issued) -> list[Task]
             values["task"] = values.get("requirement", "")
 
         section = (join_lines(values["section"]) or None) if has_section else row_section
-        subsection = join_lines(values.get("subsection", "")) or (None if has_subsection else row_subsection)
+        subsection = (join_lines(values["subsection"]) or None) if has_subsection else row_subsection
         seq = _seq_text(values.get("seq")) if seq_col is not None else None
         if seq is None:
             m = NUMBERED.match(values.get("task", ""))
@@ -225,7 +228,7 @@ def build_tasks(grid: Grid, lay: Layout, year: int | None, issued) -> list[Task]
         deadline = deadlines.get(dl)
         if deadline is None:
             deadline = deadlines[dl] = parse_deadline(dl, year, issued)
-        level1, points = parse_level1(values.get("level1", ""))
+        level1, points = parse_level1(values["level1"]) if has_level1 else (None, None)
         status = values.get("status")
         key = tuple(own)  # rows mostly share a few patterns of own cells
         own_fields = own_sets.get(key)
@@ -244,7 +247,7 @@ def build_tasks(grid: Grid, lay: Layout, year: int | None, issued) -> list[Task]
             deadline=deadline,
             level1=level1,
             points=points,
-            level2=join_lines(values.get("level2", "")) or None,
+            level2=(join_lines(values["level2"]) or None) if has_level2 else None,
             row_points=cell_number(raws[points_col] if points_col in raws else shown.get(points_col)),
             status=_no_space(status) if status else None,
             done_date=raws[done_col] if done_col in raws else shown.get(done_col),
