@@ -158,3 +158,25 @@ def test_truncated_zip(tmp_path, seed_path):
     p.write_bytes(data[: len(data) // 2])
     with pytest.raises(UnreadableFile, match="损坏"):
         read_ledger(p)
+
+
+def test_every_column_lands_in_its_own_task_field(tmp_path):
+    import datetime as dt
+
+    header = ["内容", "一级指标", "序号", "工作任务", "具体要求", "牵头单位", "责任单位", "时限要求", "分值",
+              "完成状态", "完成日期", "进展情况", "佐证材料", "自评分", "考核得分"]
+    row = ["组织领导（10）", "机构建设", 3, "任务正文", "要求正文", "县政府办", "县财政局", "2020年9月底前", 4,
+           "已完成", dt.datetime(2020, 9, 1), "进展正文", "佐证正文", 3.5, 3]
+    t = tasks_of(make_ledger(tmp_path / "all.xlsx", [row], header=header))[0]
+    got = {k: getattr(t, k) for k in ("excel_row", "seq", "task", "requirement", "lead_units", "responsible_units",
+                                      "others", "level1", "points", "level2", "row_points", "status", "done_date",
+                                      "progress", "evidence", "self_score", "score", "starts_task")}
+    assert got == {"excel_row": 3, "seq": "3", "task": "任务正文", "requirement": "要求正文",
+                   "lead_units": ["县政府办"], "responsible_units": ["县财政局"], "others": False,
+                   "level1": "组织领导", "points": 10, "level2": "机构建设", "row_points": 4, "status": "已完成",
+                   "done_date": dt.date(2020, 9, 1), "progress": "进展正文", "evidence": "佐证正文",
+                   "self_score": 3.5, "score": 3, "starts_task": True}
+    assert t.deadline.text == "2020年9月底前" and t.deadline.due == dt.date(2020, 9, 30)
+    assert t.own == {"seq", "task", "requirement", "lead", "responsible", "deadline", "row_points", "status",
+                     "done_date", "progress", "evidence", "self_score", "score", "level1", "level2"}
+    assert t.texts["deadline"] == "2020年9月底前" and t.cell("evidence") == "M3"

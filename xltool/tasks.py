@@ -207,7 +207,7 @@ def build_tasks(grid: Grid, lay: Layout, year: int | None, issued) -> list[Task]
             continue  # only section cells of its own: nothing to do in this row
 
         starts = seq_col in own or (task_col in own and NUMBERED.match(own[task_col]) is not None)
-        values = dict(zip(names, map(shown.get, col_list, blanks)))
+        values = dict(zip(names, map(shown.get, col_list, blanks), strict=True))
         if tasks:
             for f, mode in inherit:
                 if not values[f] and (mode == _ALWAYS or not starts):
@@ -234,31 +234,33 @@ def build_tasks(grid: Grid, lay: Layout, year: int | None, issued) -> list[Task]
         own_fields = own_sets.get(key)
         if own_fields is None:
             own_fields = own_sets[key] = frozenset([f for f, c in col_items if c in own])
+        # positional, in the order of Task's fields: a call with 24 keywords costs twice as much,
+        # once per row of every ledger (test_every_column_lands_in_its_own_task_field)
         tasks.append(Task(
-            excel_row=r + 1,
-            seq=seq,
-            section=section,
-            subsection=subsection,
-            task=join_lines(values.get("task", "")),
-            requirement=(join_lines(values["requirement"]) or None) if req_and_task else None,
-            lead_units=list(lead_units),
-            responsible_units=list(resp_units),
-            others=others,
-            deadline=deadline,
-            level1=level1,
-            points=points,
-            level2=(join_lines(values["level2"]) or None) if has_level2 else None,
-            row_points=cell_number(raws[points_col] if points_col in raws else shown.get(points_col)),
-            status=_no_space(status) if status else None,
-            done_date=raws[done_col] if done_col in raws else shown.get(done_col),
-            progress=values.get("progress") or None,
-            evidence=values.get("evidence") or None,
-            self_score=raws[self_col] if self_col in raws else shown.get(self_col),
-            score=raws[score_col] if score_col in raws else shown.get(score_col),
-            starts_task=starts,
-            own=own_fields,
-            letters=letters,
-            texts=values,
+            r + 1,  # excel_row
+            seq,  # seq
+            section,  # section
+            subsection,  # subsection
+            join_lines(values.get("task", "")),  # task
+            (join_lines(values["requirement"]) or None) if req_and_task else None,  # requirement
+            list(lead_units),  # lead_units
+            list(resp_units),  # responsible_units
+            others,  # others
+            deadline,  # deadline
+            level1,  # level1
+            points,  # points
+            (join_lines(values["level2"]) or None) if has_level2 else None,  # level2
+            cell_number(raws[points_col] if points_col in raws else shown.get(points_col)),  # row_points
+            _no_space(status) if status else None,  # status
+            raws[done_col] if done_col in raws else shown.get(done_col),  # done_date
+            values.get("progress") or None,  # progress
+            values.get("evidence") or None,  # evidence
+            raws[self_col] if self_col in raws else shown.get(self_col),  # self_score
+            raws[score_col] if score_col in raws else shown.get(score_col),  # score
+            starts,  # starts_task
+            own_fields,  # own
+            letters,  # letters
+            values,  # texts
         ))
         prev = values
     return tasks
