@@ -72,11 +72,6 @@ def _no_space(text: str) -> str | None:
     return _SPACE.sub("", text) or None
 
 
-def _seq_text(v) -> str | None:
-    t = cell_text(v).strip().rstrip(".、．")
-    return t or None
-
-
 def _merges_over(grid: Grid, cols: set[int], r0: int, r1: int) -> tuple[dict, set[int]]:
     """For the data rows r0..r1-1: row -> {col: anchor} of the cells merged over from
     another cell (most rows: none), and the table columns that hold a vertical merge."""
@@ -196,8 +191,8 @@ def build_tasks(grid: Grid, lay: Layout, year: int | None, issued) -> list[Task]
                 break
         if max(map(len, texts)) <= 24 and {_SPACE.sub("", t) for t in texts} <= header_words:
             continue  # header repeated after a page break
-        if section_cols.isdisjoint(own) and (SECTION_L1.match(first) or SECTION_L2.match(first)) \
-                and len(set(texts)) == 1:
+        if section_cols.isdisjoint(own) and texts.count(first) == len(texts) \
+                and (SECTION_L1.match(first) or SECTION_L2.match(first)):
             if SECTION_L1.match(first):
                 row_section, row_subsection = join_lines(first), None
             else:
@@ -217,7 +212,7 @@ def build_tasks(grid: Grid, lay: Layout, year: int | None, issued) -> list[Task]
 
         section = (join_lines(values["section"]) or None) if has_section else row_section
         subsection = (join_lines(values["subsection"]) or None) if has_subsection else row_subsection
-        seq = _seq_text(values.get("seq")) if seq_col is not None else None
+        seq = (values["seq"].rstrip(".、．") or None) if seq_col is not None else None  # (texts are stripped)
         if seq is None:
             m = NUMBERED.match(values.get("task", ""))
             if m:
@@ -250,7 +245,8 @@ def build_tasks(grid: Grid, lay: Layout, year: int | None, issued) -> list[Task]
             level1,  # level1
             points,  # points
             (join_lines(values["level2"]) or None) if has_level2 else None,  # level2
-            cell_number(raws[points_col] if points_col in raws else shown.get(points_col)),  # row_points
+            cell_number(raws[points_col] if points_col in raws else shown.get(points_col))
+            if points_col is not None else None,  # row_points
             _no_space(status) if status else None,  # status
             raws[done_col] if done_col in raws else shown.get(done_col),  # done_date
             values.get("progress") or None,  # progress
