@@ -148,38 +148,46 @@ def build_tasks(grid: Grid, lay: Layout, year: int | None, issued) -> list[Task]
     prev: dict[str, str] = {}
     row_section: str | None = None
     row_subsection: str | None = None
+    crange = range(lo, hi + 1)
     for r in range(d0, d1):
         row = rows[r] if r < len(rows) else ()
         merged_here = covered.get(r)
         own: dict[int, str] = {}  # col -> text of the row's own cells
         raws: dict[int, object] = {}  # col -> value, for the shown cells that are not text (dates, numbers)
-        shown = {} if merged_here else own  # col -> text shown, own or merged down from above
-        n = len(row)
-        for c in range(lo, hi + 1):
-            a = merged_here.get(c) if merged_here else None
-            if a is None:
-                v = row[c] if c < n else None
-                if v is None or v == "":
-                    continue
-                if type(v) is str:
-                    t = v.strip()
-                else:
-                    t = cell_text(v)
+        if merged_here is None:  # most rows of a table pasted from Word, some of a merged one
+            shown = own  # col -> text shown
+            for c, v in zip(crange, row[lo:hi + 1]):  # (a short row ends early: its missing cells are blank)
+                if v.__class__ is str:
+                    if t := v.strip():
+                        own[c] = t
+                elif v is not None:
                     raws[c] = v
-                if t:
-                    own[c] = t
-                    if merged_here:
-                        shown[c] = t
-            elif a[1] == c:  # merged down from above: shown here, not this row's own
-                got = anchor_cell.get(a)
-                if got is None:
-                    v = grid.raw(*a)
-                    got = anchor_cell[a] = (cell_text(v), None if type(v) is str else v)
-                if got[0]:
-                    shown[c] = got[0]
-                    if got[1] is not None:
-                        raws[c] = got[1]
-            # else: horizontal continuation, the value belongs to the anchor column
+                    if t := cell_text(v):
+                        own[c] = t
+        else:
+            shown = {}  # col -> text shown, own or merged down from above
+            n = len(row)
+            for c in crange:
+                a = merged_here.get(c)
+                if a is None:
+                    v = row[c] if c < n else None
+                    if v.__class__ is str:
+                        if t := v.strip():
+                            own[c] = shown[c] = t
+                    elif v is not None:
+                        raws[c] = v
+                        if t := cell_text(v):
+                            own[c] = shown[c] = t
+                elif a[1] == c:  # merged down from above: shown here, not this row's own
+                    got = anchor_cell.get(a)
+                    if got is None:
+                        v = grid.raw(*a)
+                        got = anchor_cell[a] = (cell_text(v), None if type(v) is str else v)
+                    if got[0]:
+                        shown[c] = got[0]
+                        if got[1] is not None:
+                            raws[c] = got[1]
+                # else: horizontal continuation, the value belongs to the anchor column
         if not own:
             continue
         texts = list(own.values())
