@@ -156,7 +156,8 @@ def build_tasks(grid: Grid, lay: Layout, year: int | None, issued) -> list[Task]
         raws: dict[int, object] = {}  # col -> value, for the shown cells that are not text (dates, numbers)
         if merged_here is None:  # most rows of a table pasted from Word, some of a merged one
             shown = own  # col -> text shown
-            for c, v in zip(crange, row[lo:hi + 1]):  # (a short row ends early: its missing cells are blank)
+            # (strict=False: a short row ends early, and its missing cells are blank)
+            for c, v in zip(crange, row[lo:hi + 1], strict=False):
                 if v.__class__ is str:
                     if t := v.strip():
                         own[c] = t

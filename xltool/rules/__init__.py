@@ -116,17 +116,16 @@ def run_rules(ledger, ctx: Context) -> list[Finding]:
     severity = ctx.config.severity
 
     def emit(r: Rule, found, table: Table | None, task: Task | None):
+        if found is None:
+            return
         sev = severity.get(r.name, r.severity)
-        for h in hits_of(found):
+        for h in (found,) if isinstance(found, Hit) else found:
             cell = h.cell
             if cell is None and task is not None and h.field is not None:
                 cell = task.cell(h.field)
-            add(Finding(
-                rule=r.name, code=r.code, severity=sev, message=h.message,
-                sheet=h.sheet or (table.sheet if table else None), cell=cell,
-                excel_row=h.row if h.row is not None else (task.excel_row if task else None),
-                value=h.value, suggestion=h.suggestion,
-            ))
+            # (positional: rule, code, severity, message, sheet, cell, excel_row, value, suggestion)
+            add(Finding(r.name, r.code, sev, h.message, h.sheet or (table.sheet if table else None), cell,
+                        h.row if h.row is not None else (task.excel_row if task else None), h.value, h.suggestion))
 
     active = [r for r in RULES.values() if r.name not in ctx.config.disabled]
     for r in active:
