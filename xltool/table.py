@@ -52,9 +52,9 @@ def _row_fields(grid: Grid, r: int, spans: dict[tuple[int, int], Merge], least: 
     """col -> (field, header text) for the cells of row r that name a field, or nothing when
     fewer than ``least`` cells do. A header cell merged across columns names the field for
     every column it spans."""
-    if r >= grid.height:
+    if r >= len(grid.rows):
         return {}
-    named = [(c, f, v) for c, v in enumerate(grid.rows[r]) if type(v) is str and len(v) <= 24 and (f := _field_of(v))]
+    named = [(c, f, v) for c, v in enumerate(grid.rows[r]) if v.__class__ is str and len(v) <= 24 and (f := _field_of(v))]
     if len(named) < least:
         return {}
     out = {}
