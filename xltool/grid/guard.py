@@ -94,6 +94,7 @@ _ERROR_CELL = re.compile(rb'<(?:\w+:)?c\b[^>]*?\sr="([A-Z]{1,3}[0-9]{1,7})"[^>]*
                          rb'(?:<(?:\w+:)?f\b[^>]*?(?:/>|>.*?</(?:\w+:)?f>))?<(?:\w+:)?v>([^<]{1,16})</')
 _ERROR_CELL_T_FIRST = re.compile(rb'<(?:\w+:)?c\b[^>]*?\st="e"[^>]*?\sr="([A-Z]{1,3}[0-9]{1,7})"[^>]*>'
                                  rb'(?:<(?:\w+:)?f\b[^>]*?(?:/>|>.*?</(?:\w+:)?f>))?<(?:\w+:)?v>([^<]{1,16})</')
+_ERROR_TYPE = re.compile(rb't="e"')  # both patterns above need it (a literal: a regex finds it faster than `in`)
 _SHEET = re.compile(rb'<(?:\w+:)?sheet\b[^>]*?\sname="([^"]*)"[^>]*?\br:id="([^"]*)"')
 _REL = re.compile(rb'<Relationship\b[^>]*?\bId="([^"]*)"[^>]*?\bTarget="([^"]*)"')
 _REL_T_FIRST = re.compile(rb'<Relationship\b[^>]*?\bTarget="([^"]*)"[^>]*?\bId="([^"]*)"')
@@ -207,7 +208,7 @@ def _scan_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, look, want_errors: bo
         while chunk:
             buf = tail + chunk
             seen = look(buf) or seen
-            if want_errors and b'"e"' in buf:
+            if want_errors and _ERROR_TYPE.search(buf) is not None:
                 for ref, v in _ERROR_CELL.findall(buf) + _ERROR_CELL_T_FIRST.findall(buf):
                     found[ref.decode()] = v.decode("utf-8", "replace")
             tail = buf[-200:]
