@@ -60,6 +60,17 @@ def test_parallel_equals_serial_and_json_equals_library(batch):
     assert json.loads(res.stdout) == json.loads(json.dumps(serial, ensure_ascii=False))
 
 
+@pytest.mark.parametrize("n", [1, 3, 17, 100, 197, 484, 500, 1001])
+@pytest.mark.parametrize("jobs", [2, 3, 8])
+def test_work_is_cut_into_tasks_that_cover_every_file_once(n, jobs):
+    from xltool.check import _chunks
+
+    chunks = _chunks(n, jobs)
+    assert [i for c in chunks for i in c] == list(range(n))
+    assert all(1 <= len(c) <= 8 for c in chunks)
+    assert all(len(c) == 1 for c in chunks[-min(n, jobs):])  # the last files go one by one
+
+
 def test_exit_codes(tmp_path):
     clean = make_ledger(tmp_path / "ok.xlsx", [[1, "甲", "县政府办", None, "持续推进", "推进中"]])
     late = make_ledger(tmp_path / "late.xlsx", [[1, "甲", "县政府办", None, "2020年9月底前", "推进中"]])

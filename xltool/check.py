@@ -203,16 +203,22 @@ def _pool(jobs: int):
     return ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init, initargs=(_OPTS,))
 
 
+def _chunks(n: int, jobs: int) -> list[list[int]]:
+    """The file indexes 0..n-1 in order, cut into tasks for ``jobs`` workers: a few files per
+    task (fewer round trips, still even load and steady progress), and the last files one
+    by one, so that no worker waits long for another at the end."""
+    size = max(1, min(8, n // (jobs * 8)))
+    head = n - min(n, jobs * size)
+    return [list(range(i, min(i + size, head))) for i in range(0, head, size)] + [[i] for i in range(head, n)]
+
+
 def _parallel(items: list[tuple[str, str]], jobs: int, tick: Callable[[], None]) -> list[FileResult]:
     from concurrent.futures import as_completed
     from concurrent.futures.process import BrokenProcessPool
 
     results: dict[int, FileResult] = {}
     pending = list(range(len(items)))
-    # a few files per task: fewer round trips, still even load and steady progress, and
-    # little left on one core while the other waits at the end
-    size = max(1, min(8, len(items) // (jobs * 8)))
-    chunks = [pending[i:i + size] for i in range(0, len(pending), size)]
+    chunks = _chunks(len(items), jobs)
     try:
         with _pool(jobs) as ex:
             futs = {ex.submit(_work_chunk, [items[i] for i in chunk]): chunk for chunk in chunks}
