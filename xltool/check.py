@@ -71,9 +71,7 @@ class CheckReport:
     files: list[FileResult]
 
     def summary(self) -> dict:
-        c = Counter()
-        for f in self.files:
-            c.update(f.counts())
+        c = Counter(x.severity for f in self.files for x in f.findings)
         return {"files": len(self.files), "errors": c["error"], "warnings": c["warning"],
                 "infos": c["info"], "unreadable": sum(f.status == "error" for f in self.files)}
 
