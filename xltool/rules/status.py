@@ -28,12 +28,13 @@ def _nearest(text: str, ctx) -> str | None:
 @rule("done-no-date", "XL302", "warning", needs=("done_date",))
 def done_no_date(task, table, ctx):
     """已完成未填完成日期：完成状态为“已完成”，但完成日期为空。只在表中有完成日期列时检查。"""
-    if ctx.done(task) and not cell_text(task.done_date):  # (the table has the column: needs=)
+    # (the table has the column: needs=; the blank test first, it is the cheaper)
+    if (task.done_date is None or not cell_text(task.done_date)) and ctx.done(task):
         return Hit("done_date", "已完成但未填写完成日期")
 
 
 @rule("done-no-evidence", "XL303", "warning", needs=("evidence",))
 def done_no_evidence(task, table, ctx):
     """已完成无佐证材料：完成状态为“已完成”，但佐证材料为空。只在表中有佐证材料列时检查。"""
-    if ctx.done(task) and not task.evidence:  # (the table has the column: needs=)
+    if not task.evidence and ctx.done(task):  # (the table has the column: needs=)
         return Hit("evidence", "已完成但未填写佐证材料")

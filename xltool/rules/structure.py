@@ -42,6 +42,8 @@ _LABEL = {"task": "任务", "unit": "责任单位（牵头或责任）", "deadli
 @rule("missing-field", "XL002", "error")
 def missing_field(task, table, ctx):
     """必填项为空：在合并单元格和“同上”空白都已还原之后，任务、单位（牵头单位或责任单位至少一项）或时限单元格仍为空。只检查表中存在的列。"""
+    if task.task and (task.lead_units or task.responsible_units) and task.deadline.kind != "none":
+        return None  # most rows: nothing is missing
     hits = []
     if not task.task:
         hits.append(Hit("task" if table.has("task") else "requirement", "任务内容为空"))
