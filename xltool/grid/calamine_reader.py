@@ -13,6 +13,8 @@ from ..errors import LimitExceeded, UnreadableFile
 from ..model import Grid, Merge
 from .guard import Limits
 
+_new = tuple.__new__
+
 
 def _reason(e: Exception, checked_package: bool = False) -> str:
     """A Chinese reason for a calamine error. ``checked_package``: the guard already saw a
@@ -59,7 +61,8 @@ def read_grids(source, path: str, limits: Limits, checked_package: bool = False)
                                           f"超过 {limits.max_cells} 个单元格上限）；可用 --max-cells 调高上限")
             # absolute coordinates: row 0 is Excel row 1 even when the sheet starts lower
             rows = sheet.to_python(skip_empty_area=False) if end else []
-            merges = [Merge(a[0], a[1], b[0], b[1]) for a, b in (sheet.merged_cell_ranges or [])]
+            # ((r0, c0), (r1, c1)) pairs; tuple.__new__ makes the named tuples without a Python call each
+            merges = [_new(Merge, a + b) for a, b in (sheet.merged_cell_ranges or [])]
             hidden = m is not None and "visible" not in str(m.visible).lower().split(".")[-1]
             grids.append(Grid(name=name, rows=rows, merges=merges, hidden=hidden))
     finally:
