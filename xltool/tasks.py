@@ -135,6 +135,7 @@ def build_tasks(grid: Grid, lay: Layout, year: int | None, issued) -> list[Task]
     points_col = cols.get("row_points")
     has_task, has_section, has_subsection = "task" in cols, "section" in cols, "subsection" in cols
     has_level1, has_level2 = "level1" in cols, "level2" in cols
+    has_lead, has_resp, has_status = "lead" in cols, "responsible" in cols, "status" in cols
     names, col_list = list(cols), list(cols.values())
     blanks = ("",) * len(col_list)
     req_and_task = "requirement" in cols and has_task
@@ -183,7 +184,7 @@ def build_tasks(grid: Grid, lay: Layout, year: int | None, issued) -> list[Task]
                     got = anchor_cell.get(a)
                     if got is None:
                         v = grid.raw(*a)
-                        got = anchor_cell[a] = (cell_text(v), None if type(v) is str else v)
+                        got = anchor_cell[a] = (v.strip(), None) if v.__class__ is str else (cell_text(v), v)
                     if got[0]:
                         shown[c] = got[0]
                         if got[1] is not None:
@@ -221,19 +222,21 @@ def build_tasks(grid: Grid, lay: Layout, year: int | None, issued) -> list[Task]
 
         section = (join_lines(values["section"]) or None) if has_section else row_section
         subsection = (join_lines(values["subsection"]) or None) if has_subsection else row_subsection
+        task_text = values["task"]
         seq = (values["seq"].rstrip(".、．") or None) if seq_col is not None else None  # (texts are stripped)
         if seq is None:
-            m = NUMBERED.match(values.get("task", ""))
+            m = NUMBERED.match(task_text)
             if m:
                 seq = m.group(1) or m.group(2)
-        lead_units, resp_units, others = _units(values.get("lead", ""), values.get("responsible", ""))
+        lead_units, resp_units, others = _units(values["lead"] if has_lead else "",
+                                                values["responsible"] if has_resp else "")
         # a date typed as a date counts as that date; text (own or inherited) is parsed
         dl = raws.get(dl_col) or values.get("deadline", "")
         deadline = deadlines.get(dl)
         if deadline is None:
             deadline = deadlines[dl] = parse_deadline(dl, year, issued)
         level1, points = parse_level1(values["level1"]) if has_level1 else (None, None)
-        status = values.get("status")
+        status = values["status"] if has_status else None
         key = tuple(own)  # rows mostly share a few patterns of own cells
         own_fields = own_sets.get(key)
         if own_fields is None:
@@ -245,7 +248,7 @@ def build_tasks(grid: Grid, lay: Layout, year: int | None, issued) -> list[Task]
             seq,  # seq
             section,  # section
             subsection,  # subsection
-            join_lines(values.get("task", "")),  # task
+            join_lines(task_text),  # task
             (join_lines(values["requirement"]) or None) if req_and_task else None,  # requirement
             list(lead_units),  # lead_units
             list(resp_units),  # responsible_units
@@ -257,11 +260,11 @@ def build_tasks(grid: Grid, lay: Layout, year: int | None, issued) -> list[Task]
             cell_number(raws[points_col] if points_col in raws else shown.get(points_col))
             if points_col is not None else None,  # row_points
             _no_space(status) if status else None,  # status
-            raws[done_col] if done_col in raws else shown.get(done_col),  # done_date
+            (raws[done_col] if done_col in raws else shown.get(done_col)) if done_col is not None else None,  # done_date
             values.get("progress") or None,  # progress
             values.get("evidence") or None,  # evidence
-            raws[self_col] if self_col in raws else shown.get(self_col),  # self_score
-            raws[score_col] if score_col in raws else shown.get(score_col),  # score
+            (raws[self_col] if self_col in raws else shown.get(self_col)) if self_col is not None else None,  # self_score
+            (raws[score_col] if score_col in raws else shown.get(score_col)) if score_col is not None else None,  # score
             starts,  # starts_task
             own_fields,  # own
             letters,  # letters
