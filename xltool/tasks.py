@@ -136,8 +136,6 @@ def build_tasks(grid: Grid, lay: Layout, year: int | None, issued) -> list[Task]
     has_task, has_section, has_subsection = "task" in cols, "section" in cols, "subsection" in cols
     has_level1, has_level2 = "level1" in cols, "level2" in cols
     has_lead, has_resp, has_status = "lead" in cols, "responsible" in cols, "status" in cols
-    names, col_list = list(cols), list(cols.values())
-    blanks = ("",) * len(col_list)
     req_and_task = "requirement" in cols and has_task
     header_words = {_SPACE.sub("", t) for t in lay.headers.values() if t}
     rows = grid.rows
@@ -194,7 +192,8 @@ def build_tasks(grid: Grid, lay: Layout, year: int | None, issued) -> list[Task]
             continue
         texts = list(own.values())
         first = texts[0]
-        if FOOTER.match(first) and len(set(texts)) <= 2 and set(own) - section_cols:
+        if (":" in first or "：" in first) and FOOTER.match(first) and len(set(texts)) <= 2 \
+                and set(own) - section_cols:  # (every footer label ends with a colon)
             # a note or signature line ends the table: its label comes first and nothing
             # else in the row sits in a table column ("填报人：张三 … 联系电话：…")
             if not (set(own) - {min(own)}) & table_cols:
@@ -212,7 +211,8 @@ def build_tasks(grid: Grid, lay: Layout, year: int | None, issued) -> list[Task]
             continue  # only section cells of its own: nothing to do in this row
 
         starts = seq_col in own or (task_col in own and NUMBERED.match(own[task_col]) is not None)
-        values = dict(zip(names, map(shown.get, col_list, blanks), strict=True))
+        get = shown.get
+        values = {f: get(c, "") for f, c in col_items}
         if tasks:
             for f, mode in inherit:
                 if not values[f] and (mode == _ALWAYS or not starts):
