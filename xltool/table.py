@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from .fields import match_header
 from .model import Grid, Merge
@@ -18,14 +17,19 @@ _TASKISH = ("task", "requirement")
 _UNITISH = ("lead", "responsible")
 
 
-@lru_cache(maxsize=8192)
-def _field_of(text: str) -> str | None:
-    """The field a short cell text (as read, unstripped) names; every row of every sheet is
-    looked at, so the answer is remembered."""
-    text = text.strip()
-    if not text or len(text) > 24:
-        return None
-    return match_header(text)
+class _Fields(dict):
+    """Short cell text (as read, unstripped) -> the field it names, or None. Every short text
+    of every sheet is looked up, so each answer is remembered (a plain dict lookup)."""
+
+    def __missing__(self, text: str) -> str | None:
+        if len(self) > 100_000:  # a batch of very varied files: start again
+            self.clear()
+        t = text.strip()
+        f = self[text] = match_header(t) if t and len(t) <= 24 else None
+        return f
+
+
+_field_of = _Fields()
 
 
 @dataclass
@@ -54,7 +58,8 @@ def _row_fields(grid: Grid, r: int, spans: dict[tuple[int, int], Merge], least: 
     every column it spans."""
     if r >= len(grid.rows):
         return {}
-    named = [(c, f, v) for c, v in enumerate(grid.rows[r]) if v.__class__ is str and len(v) <= 24 and (f := _field_of(v))]
+    fields = _field_of
+    named = [(c, f, v) for c, v in enumerate(grid.rows[r]) if v.__class__ is str and len(v) <= 24 and (f := fields[v])]
     if len(named) < least:
         return {}
     out = {}
