@@ -84,6 +84,7 @@ class Context:
     plan: object | None = None  # xltool.plan.Plan
     near: dict[str, str] = field(default_factory=dict)  # batch near-duplicate names
     _done: dict = field(default_factory=dict, init=False, repr=False)  # status text -> done?
+    units_ok: set = field(default_factory=set, init=False, repr=False)  # unit names that need no finding
 
     def done(self, task: Task) -> bool:
         status = task.status

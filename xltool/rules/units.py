@@ -9,6 +9,9 @@ from . import Hit, rule
 @rule("unknown-unit", "XL101", "warning")
 def unknown_unit(task, table, ctx):
     """单位名称不在名录中：单位不在单位名录里（--roster，否则 --plan 任务表中的单位，否则模板的“单位名录”工作表），并给出最接近的名录名称作为建议。没有名录时，报告只出现一次、且与多次出现的名称只差一两个字的名称，以及“局局”这类重复字。名称按原样保留，从不自动改写。"""
+    ok = ctx.units_ok
+    if ok.issuperset(task.lead_units) and ok.issuperset(task.responsible_units):
+        return None  # most rows: every name already known to be fine (two set tests in C)
     hits = []
     roster, near = ctx.roster, ctx.near
     for fld, names in (("lead", task.lead_units), ("responsible", task.responsible_units)):
@@ -23,6 +26,8 @@ def unknown_unit(task, table, ctx):
                     src = f"（{roster.source}）" if roster.source else ""
                     hits.append(Hit(fld, f"单位“{name}”不在单位名录中{src}" + (f"，是否为“{sug}”？" if sug else ""),
                                     value=name, suggestion=sug))
+                else:
+                    ok.add(name)
                 continue
             fix = doubled_suffix(name)
             if fix:
@@ -30,6 +35,8 @@ def unknown_unit(task, table, ctx):
                                 value=name, suggestion=fix))
             elif name in near:
                 hits.append(Hit(fld, near_message(name, near[name]), value=name, suggestion=near[name]))
+            else:
+                ok.add(name)
     return hits
 
 
