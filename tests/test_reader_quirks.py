@@ -170,12 +170,12 @@ def test_every_column_lands_in_its_own_task_field(tmp_path):
     t = tasks_of(make_ledger(tmp_path / "all.xlsx", [row], header=header))[0]
     got = {k: getattr(t, k) for k in ("excel_row", "seq", "task", "requirement", "lead_units", "responsible_units",
                                       "others", "level1", "points", "level2", "row_points", "status", "done_date",
-                                      "progress", "evidence", "self_score", "score", "starts_task")}
+                                      "progress", "evidence", "self_score", "score", "starts_task", "done_on")}
     assert got == {"excel_row": 3, "seq": "3", "task": "任务正文", "requirement": "要求正文",
                    "lead_units": ["县政府办"], "responsible_units": ["县财政局"], "others": False,
                    "level1": "组织领导", "points": 10, "level2": "机构建设", "row_points": 4, "status": "已完成",
                    "done_date": dt.date(2020, 9, 1), "progress": "进展正文", "evidence": "佐证正文",
-                   "self_score": 3.5, "score": 3, "starts_task": True}
+                   "self_score": 3.5, "score": 3, "starts_task": True, "done_on": dt.date(2020, 9, 1)}
     assert t.deadline.text == "2020年9月底前" and t.deadline.due == dt.date(2020, 9, 30)
     assert t.own == {"seq", "task", "requirement", "lead", "responsible", "deadline", "row_points", "status",
                      "done_date", "progress", "evidence", "self_score", "score", "level1", "level2"}

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from .deadlines import Deadline, parse_cell_date
+from .deadlines import Deadline
 from .textnorm import cell_text
 
 
@@ -151,6 +151,7 @@ class Task:
     own: frozenset = frozenset()  # fields whose value stands in this row (not inherited)
     letters: dict = field(default_factory=dict, repr=False)  # field -> column letter, shared by the table's rows
     texts: dict = field(default_factory=dict)  # field -> raw text as shown
+    done_on: dt.date | None = None  # the completion date typed in the row, if it is a date
 
     @property
     def units(self) -> list[str]:
@@ -165,11 +166,6 @@ class Task:
     def cells(self) -> dict[str, str]:
         """field -> cell ("B7") for every column of the table."""
         return {f: f"{letter}{self.excel_row}" for f, letter in self.letters.items()}
-
-    @property
-    def done_on(self) -> dt.date | None:
-        """The completion date typed in the row, if it is a date."""
-        return parse_cell_date(self.done_date) if self.done_date is not None else None
 
     def to_json(self) -> dict:
         return {

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .deadlines import parse_deadline
+from .deadlines import parse_cell_date, parse_deadline
 from .model import Grid, Task, col_letter
 from .table import NUMBERED, SECTION_L1, SECTION_L2, Layout
 from .textnorm import cell_number, cell_text
@@ -237,6 +237,7 @@ def build_tasks(grid: Grid, lay: Layout, year: int | None, issued) -> list[Task]
             deadline = deadlines[dl] = parse_deadline(dl, year, issued)
         level1, points = parse_level1(values["level1"]) if has_level1 else (None, None)
         status = values["status"] if has_status else None
+        done_date = (raws[done_col] if done_col in raws else shown.get(done_col)) if done_col is not None else None
         key = tuple(own)  # rows mostly share a few patterns of own cells
         own_fields = own_sets.get(key)
         if own_fields is None:
@@ -260,7 +261,7 @@ def build_tasks(grid: Grid, lay: Layout, year: int | None, issued) -> list[Task]
             cell_number(raws[points_col] if points_col in raws else shown.get(points_col))
             if points_col is not None else None,  # row_points
             _no_space(status) if status else None,  # status
-            (raws[done_col] if done_col in raws else shown.get(done_col)) if done_col is not None else None,  # done_date
+            done_date,  # done_date
             values.get("progress") or None,  # progress
             values.get("evidence") or None,  # evidence
             (raws[self_col] if self_col in raws else shown.get(self_col)) if self_col is not None else None,  # self_score
@@ -269,6 +270,7 @@ def build_tasks(grid: Grid, lay: Layout, year: int | None, issued) -> list[Task]
             own_fields,  # own
             letters,  # letters
             values,  # texts
+            parse_cell_date(done_date) if done_date is not None else None,  # done_on
         ))
         prev = values
     return tasks

@@ -85,6 +85,10 @@ class Context:
     near: dict[str, str] = field(default_factory=dict)  # batch near-duplicate names
     _done: dict = field(default_factory=dict, init=False, repr=False)  # status text -> done?
     units_ok: set = field(default_factory=set, init=False, repr=False)  # unit names that need no finding
+    due_soon_until: dt.date = field(init=False, repr=False)  # the last day a deadline counts as due soon
+
+    def __post_init__(self):
+        self.due_soon_until = self.as_of + dt.timedelta(days=self.config.due_soon_days)
 
     def done(self, task: Task) -> bool:
         status = task.status

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from . import Hit, rule
 from .structure import is_excel_error
 
 
 def _one(text: str) -> str:
-    return " ".join((text or "").split()).replace(" ", "")
+    """The text on one line, without spaces."""
+    return "".join((text or "").split())
 
 
 @rule("bad-deadline", "XL201", "error", needs=("deadline",))
@@ -33,7 +32,7 @@ def overdue(task, table, ctx):
 def due_soon(task, table, ctx):
     """即将到期：截止日期在基准日期起若干天内（默认 15 天，配置项 check.due_soon_days），且尚未完成。"""
     due = task.deadline.due
-    if due and ctx.as_of <= due <= ctx.as_of + dt.timedelta(days=ctx.config.due_soon_days) and not ctx.done(task):
+    if due and ctx.as_of <= due <= ctx.due_soon_until and not ctx.done(task):
         return Hit("deadline", f"{(due - ctx.as_of).days} 天后到期（{due}）", value=task.deadline.text)
 
 
