@@ -67,8 +67,21 @@ def test_work_is_cut_into_tasks_that_cover_every_file_once(n, jobs):
 
     chunks = _chunks(n, jobs)
     assert [i for c in chunks for i in c] == list(range(n))
-    assert all(1 <= len(c) <= 8 for c in chunks)
-    assert all(len(c) == 1 for c in chunks[-min(n, jobs):])  # the last files go one by one
+    sizes = [len(c) for c in chunks]
+    assert all(1 <= s <= 32 for s in sizes) and sizes == sorted(sizes, reverse=True)
+    assert sizes[-min(n, jobs):] == [1] * min(n, jobs)  # the last files go one by one
+
+
+def test_files_checked_step_by_step_equal_files_checked_one_by_one(batch, monkeypatch):
+    from xltool import check
+
+    monkeypatch.setattr(check, "_GROUP_BYTES", 50_000)  # a few files per group: many groups
+    items = check.discover([batch])
+    assert sum(1 for _ in check._groups(items)) > 10
+    opts = CheckOptions(as_of=__import__("datetime").date(2020, 11, 20))
+    together = [r.to_json() for r in check.check_files(items, opts)]
+    assert together == [check.check_file(label, path, opts).to_json() for label, path in items]
+    assert sum(r["status"] == "error" for r in together) == 3
 
 
 def test_exit_codes(tmp_path):

@@ -12,7 +12,7 @@ import datetime as dt
 import os
 import sys
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -127,21 +127,78 @@ def _file_config(ledger, base: Config) -> Config:
 
 def check_file(label: str, path: Path, opts: CheckOptions) -> FileResult:
     """Check one file; never raises for a bad file (it becomes a result with status error)."""
-    from .reader import read_ledger
+    return check_files([(label, path)], opts)[0]
 
-    try:
-        ledger = read_ledger(path, year=opts.year, issued=opts.issued, as_of=opts.as_of,
-                             password=opts.password, limits=opts.limits, label=label)
-        return check_ledger(ledger, opts, path=str(path))
-    except UnreadableFile as e:
-        return FileResult(label, e.reason, path=str(path))
-    except UsageError as e:
-        return FileResult(label, str(e), path=str(path))
-    except MemoryError:
-        return FileResult(label, "内存不足，文件过大", path=str(path))
-    except Exception as e:  # a bug of ours must not stop the batch: report it on this file
-        return FileResult(label, f"内部错误（{type(e).__name__}: {e}），请将此文件反馈给开发者",
-                          path=str(path))
+
+# The workbooks check_files holds at once, in bytes of files (their grids take some ten times that)
+_GROUP_BYTES = 4 * 2**20
+
+
+def check_files(items: list[tuple[str, Path]], opts: CheckOptions) -> list[FileResult]:
+    """Check several files (label, path); never raises for a bad file.
+
+    Step by step rather than file by file: look at each file (the guard), then read each
+    (calamine), then check each (Python). Every step's code then stays in the CPU caches from
+    one file to the next, which saves about a tenth of the time per file. Files are taken a
+    few MB at a time, so that memory does not grow with the batch.
+    """
+    from .grid import open_book
+    from .reader import ledger_from_book
+
+    results: list[FileResult | None] = [None] * len(items)
+    for group in _groups(items):
+        opened = []
+        for i in group:
+            label, path = items[i]
+            try:
+                opened.append((i, open_book(path, opts.password, opts.limits, label)))
+            except Exception as e:
+                results[i] = _failed(label, path, e)
+        books = []
+        for i, read in opened:
+            try:
+                books.append((i, read()))
+            except Exception as e:
+                results[i] = _failed(*items[i], e)
+        for i, book in books:
+            label, path = items[i]
+            try:
+                ledger = ledger_from_book(book, year=opts.year, issued=opts.issued, as_of=opts.as_of)
+                results[i] = check_ledger(ledger, opts, path=str(path))
+            except Exception as e:
+                results[i] = _failed(label, path, e)
+    return results
+
+
+def _groups(items: list[tuple[str, Path]]) -> Iterator[list[int]]:
+    """Indexes of consecutive files up to _GROUP_BYTES together (a larger file alone)."""
+    group: list[int] = []
+    size = 0
+    for i, (_, path) in enumerate(items):
+        try:
+            size += os.stat(path).st_size
+        except OSError:
+            pass  # open_book will say why
+        group.append(i)
+        if size >= _GROUP_BYTES:
+            yield group
+            group, size = [], 0
+    if group:
+        yield group
+
+
+def _failed(label: str, path, e: Exception) -> FileResult:
+    """The result of a file that could not be checked, with the reason in Chinese. A bug of
+    ours must not stop the batch either: it is reported on the file."""
+    if isinstance(e, UnreadableFile):
+        reason = e.reason
+    elif isinstance(e, UsageError):
+        reason = str(e)
+    elif isinstance(e, MemoryError):
+        reason = "内存不足，文件过大"
+    else:
+        reason = f"内部错误（{type(e).__name__}: {e}），请将此文件反馈给开发者"
+    return FileResult(label, reason, path=str(path))
 
 
 def check_ledger(ledger, opts: CheckOptions, path: str | None = None) -> FileResult:
@@ -190,7 +247,7 @@ def _work(item: tuple[str, str]) -> FileResult:
 
 
 def _work_chunk(items: list[tuple[str, str]]) -> list[FileResult]:
-    return [_work(i) for i in items]
+    return check_files([(label, Path(path)) for label, path in items], _OPTS)
 
 
 def _pool(jobs: int):
@@ -202,12 +259,15 @@ def _pool(jobs: int):
 
 
 def _chunks(n: int, jobs: int) -> list[list[int]]:
-    """The file indexes 0..n-1 in order, cut into tasks for ``jobs`` workers: a few files per
-    task (fewer round trips, still even load and steady progress), and the last files one
-    by one, so that no worker waits long for another at the end."""
-    size = max(1, min(8, n // (jobs * 8)))
-    head = n - min(n, jobs * size)
-    return [list(range(i, min(i + size, head))) for i in range(0, head, size)] + [[i] for i in range(head, n)]
+    """The file indexes 0..n-1 in order, cut into tasks for ``jobs`` workers: up to 32 files
+    per task (few round trips, and check_files gains from many files at once), smaller and
+    smaller towards the end, down to one, so that no worker waits long for another."""
+    out, i = [], 0
+    while i < n:
+        size = max(1, min(32, (n - i) // (2 * jobs)))
+        out.append(list(range(i, i + size)))
+        i += size
+    return out
 
 
 def _parallel(items: list[tuple[str, str]], jobs: int, tick: Callable[[], None]) -> list[FileResult]:
@@ -263,9 +323,10 @@ def check_paths(paths: Iterable[str | Path], opts: CheckOptions, jobs: int | Non
         results = _parallel(items, min(jobs, len(items)), tick)
     else:
         results = []
-        for label, p in items:
-            results.append(check_file(label, Path(p), opts))
-            tick()
+        for k in range(0, len(items), 32):  # a few at a time, for check_files and for progress
+            results += check_files([(label, Path(p)) for label, p in items[k:k + 32]], opts)
+            for _ in items[k:k + 32]:
+                tick()
     _batch_unit_names(results, opts)
     return CheckReport(opts.as_of, results)
 

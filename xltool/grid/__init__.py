@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import stat
+from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import EncryptedFile, LimitExceeded, UnreadableFile
@@ -12,7 +13,7 @@ from .guard import DEFAULT_LIMITS, Limits, check_zip, not_a_workbook_reason, sni
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 
-__all__ = ["read_book", "Limits", "DEFAULT_LIMITS", "SPREADSHEET_SUFFIXES"]
+__all__ = ["read_book", "open_book", "Limits", "DEFAULT_LIMITS", "SPREADSHEET_SUFFIXES"]
 
 
 def _decrypt(label: str, path: Path, password: str | None) -> io.BytesIO | None:
@@ -70,8 +71,19 @@ def read_book(path, password: str | None = None, limits: Limits = DEFAULT_LIMITS
     ``label`` names the file in messages (the path as the user gave it).
     Raises UnreadableFile, with a Chinese reason, for anything that is not a readable workbook.
     """
-    from .calamine_reader import read_grids
+    return open_book(path, password, limits, label)()
 
+
+def open_book(path, password: str | None = None, limits: Limits = DEFAULT_LIMITS,
+              label: str | None = None) -> Callable[[], Book]:
+    """The first half of read_book: look at the file (what it really is, whether it is safe
+    and within the limits) and return the call that reads its grids.
+
+    The halves are apart so that a batch can look at many files, then read many, then check
+    many: each step's code then stays in the CPU caches from one file to the next (measured:
+    about a tenth less time per file than doing every step file by file).
+    Raises UnreadableFile, with a Chinese reason; the returned call may raise it too.
+    """
     p = Path(path)
     label = label or str(path)
     size = _stat(label, p, limits)
@@ -100,8 +112,11 @@ def read_book(path, password: str | None = None, limits: Limits = DEFAULT_LIMITS
         if fmt == "docx":
             from .docx_reader import read_docx
 
-            grids, context = read_docx(str(p), label)
-            return Book(path=label, format="docx", sheets=grids, context=context)
+            def read_word() -> Book:
+                grids, context = read_docx(str(p), label)
+                return Book(path=label, format="docx", sheets=grids, context=context)
+
+            return read_word
         if suffix not in (".xlsx", ".xlsm"):
             if suffix == ".xls":
                 notes.append("文件扩展名为 .xls，实际是 .xlsx 格式")
@@ -127,11 +142,17 @@ def read_book(path, password: str | None = None, limits: Limits = DEFAULT_LIMITS
             notes.append("文件有打开密码，已在内存中解密读取")
     else:
         raise UnreadableFile(label, not_a_workbook_reason(kind))
-    sheets = read_grids(source, label, limits, checked_package=kind == "zip")
-    for g in sheets:
-        for ref, value in errors.get(g.name, {}).items():
-            _put(g, ref, value)
-    return Book(path=label, format=fmt, sheets=sheets, notes=notes)
+
+    def read() -> Book:
+        from .calamine_reader import read_grids
+
+        sheets = read_grids(source, label, limits, checked_package=kind == "zip")
+        for g in sheets:
+            for ref, value in errors.get(g.name, {}).items():
+                _put(g, ref, value)
+        return Book(path=label, format=fmt, sheets=sheets, notes=notes)
+
+    return read
 
 
 def _put(grid, ref: str, value: str) -> None:
