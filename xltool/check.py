@@ -130,8 +130,9 @@ def check_file(label: str, path: Path, opts: CheckOptions) -> FileResult:
     return check_files([(label, path)], opts)[0]
 
 
-# The workbooks check_files holds at once, in bytes of files (their grids take some ten times that)
-_GROUP_BYTES = 4 * 2**20
+# The workbooks check_files holds at once, in bytes of files: their grids take some fifteen
+# times that (a 5,000-row ledger: 0.3 MB of file, 4.5 MB of grid)
+_GROUP_BYTES = 2**20
 
 
 def check_files(items: list[tuple[str, Path]], opts: CheckOptions) -> list[FileResult]:
@@ -140,7 +141,7 @@ def check_files(items: list[tuple[str, Path]], opts: CheckOptions) -> list[FileR
     Step by step rather than file by file: look at each file (the guard), then read each
     (calamine), then check each (Python). Every step's code then stays in the CPU caches from
     one file to the next, which saves about a tenth of the time per file. Files are taken a
-    few MB at a time, so that memory does not grow with the batch.
+    megabyte at a time, so that memory does not grow with the batch.
     """
     from .grid import open_book
     from .reader import ledger_from_book
