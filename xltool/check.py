@@ -160,7 +160,8 @@ def check_files(items: list[tuple[str, Path]], opts: CheckOptions) -> list[FileR
             try:
                 books.append((i, read()))
             except Exception as e:
-                results[i] = _failed(*items[i], e)
+                label, path = items[i]
+                results[i] = _failed(label, path, e)
         for i, book in books:
             label, path = items[i]
             try:

@@ -193,7 +193,6 @@ _SUFFIX_CHARS = "局办委部厅院会所站队处科室中心"
 
 
 @lru_cache(maxsize=16384)
-@lru_cache(maxsize=4096)
 def doubled_suffix(name: str) -> str | None:
     """"食品药品监管局局" → "食品药品监管局": a unit suffix typed twice."""
     k = unit_key(name)
