@@ -237,7 +237,7 @@ def build_tasks(grid: Grid, lay: Layout, year: int | None, issued) -> list[Task]
             deadline = deadlines[dl] = parse_deadline(dl, year, issued)
         level1, points = parse_level1(values["level1"]) if has_level1 else (None, None)
         status = values["status"] if has_status else None
-        done_date = (raws[done_col] if done_col in raws else shown.get(done_col)) if done_col is not None else None
+        done_date = raws.get(done_col, get(done_col))  # a date or number as read, else the text shown
         key = tuple(own)  # rows mostly share a few patterns of own cells
         own_fields = own_sets.get(key)
         if own_fields is None:
@@ -258,14 +258,13 @@ def build_tasks(grid: Grid, lay: Layout, year: int | None, issued) -> list[Task]
             level1,  # level1
             points,  # points
             (join_lines(values["level2"]) or None) if has_level2 else None,  # level2
-            cell_number(raws[points_col] if points_col in raws else shown.get(points_col))
-            if points_col is not None else None,  # row_points
+            cell_number(raws.get(points_col, get(points_col))) if points_col is not None else None,  # row_points
             _no_space(status) if status else None,  # status
             done_date,  # done_date
             values.get("progress") or None,  # progress
             values.get("evidence") or None,  # evidence
-            (raws[self_col] if self_col in raws else shown.get(self_col)) if self_col is not None else None,  # self_score
-            (raws[score_col] if score_col in raws else shown.get(score_col)) if score_col is not None else None,  # score
+            raws.get(self_col, get(self_col)) if self_col is not None else None,  # self_score
+            raws.get(score_col, get(score_col)) if score_col is not None else None,  # score
             starts,  # starts_task
             own_fields,  # own
             letters,  # letters
