@@ -218,20 +218,14 @@ def check_ledger(ledger, opts: CheckOptions, path: str | None = None) -> FileRes
     if roster is None:
         seen: list[str] = []
         first = res.unit_first
-        known: set[str] = set()  # = first's keys, for the quick test below
         for table in ledger.tables:
             for t in table.tasks:
-                lead, resp = t.lead_units, t.responsible_units
-                seen += lead
-                seen += resp
-                if known.issuperset(lead) and known.issuperset(resp):
-                    continue  # most rows name units seen above
-                for fld, names in (("lead", lead), ("responsible", resp)):
+                for fld, names in (("lead", t.lead_units), ("responsible", t.responsible_units)):
+                    seen += names
                     for n in names:
                         if n not in first:
                             cell = t.cell(fld) or t.cell("responsible") or t.cell("lead")
                             first[n] = (table.sheet, cell, t.excel_row)
-                            known.add(n)
         res.unit_counts = Counter(seen)
     return res
 
