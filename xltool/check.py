@@ -277,7 +277,6 @@ def _parallel(items: list[tuple[str, str]], jobs: int, tick: Callable[[], None])
     from concurrent.futures.process import BrokenProcessPool
 
     results: dict[int, FileResult] = {}
-    pending = list(range(len(items)))
     chunks = _chunks(len(items), jobs)
     try:
         with _pool(jobs) as ex:
@@ -288,7 +287,7 @@ def _parallel(items: list[tuple[str, str]], jobs: int, tick: Callable[[], None])
                     tick()
     except BrokenProcessPool:
         # a file made a worker die (e.g. the reader aborted): retry the rest one per process
-        for i in (i for i in pending if i not in results):
+        for i in (i for i in range(len(items)) if i not in results):
             try:
                 with _pool(1) as ex:
                     results[i] = ex.submit(_work, items[i]).result()
@@ -325,9 +324,9 @@ def check_paths(paths: Iterable[str | Path], opts: CheckOptions, jobs: int | Non
         results = _parallel(items, min(jobs, len(items)), tick)
     else:
         results = []
-        for k in range(0, len(items), 32):  # a few at a time, for check_files and for progress
-            results += check_files([(label, Path(p)) for label, p in items[k:k + 32]], opts)
-            for _ in items[k:k + 32]:
+        for chunk in _chunks(len(files), 1):  # a few at a time, for check_files and for progress
+            results += check_files([files[i] for i in chunk], opts)
+            for _ in chunk:
                 tick()
     _batch_unit_names(results, opts)
     return CheckReport(opts.as_of, results)
