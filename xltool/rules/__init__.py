@@ -121,10 +121,8 @@ def run_rules(ledger, ctx: Context) -> list[Finding]:
     severity = ctx.config.severity
 
     def emit(r: Rule, found, table: Table | None, task: Task | None):
-        if found is None:
-            return
         sev = severity.get(r.name, r.severity)
-        for h in (found,) if isinstance(found, Hit) else found:
+        for h in hits_of(found):
             cell = h.cell
             if cell is None and task is not None and h.field is not None:
                 cell = task.cell(h.field)
