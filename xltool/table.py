@@ -18,8 +18,9 @@ _UNITISH = ("lead", "responsible")
 
 
 class _Fields(dict):
-    """Short cell text (as read, unstripped) -> the field it names, or None. Every short text
-    of every sheet is looked up, so each answer is remembered (a plain dict lookup)."""
+    """Short cell text (as read, unstripped) -> the field it names, or None: ``field_of[text]``.
+    Every short text of every sheet is looked up, so each answer is remembered (a plain
+    dict lookup)."""
 
     def __missing__(self, text: str) -> str | None:
         if len(self) > 100_000:  # a batch of very varied files: start again
@@ -29,7 +30,7 @@ class _Fields(dict):
         return f
 
 
-_field_of = _Fields()
+field_of = _Fields()
 
 
 @dataclass
@@ -58,7 +59,7 @@ def _row_fields(grid: Grid, r: int, spans: dict[tuple[int, int], Merge], least: 
     every column it spans."""
     if r >= len(grid.rows):
         return {}
-    fields = _field_of
+    fields = field_of
     named = [(c, f, v) for c, v in enumerate(grid.rows[r]) if v.__class__ is str and len(v) <= 24 and (f := fields[v])]
     if len(named) < least:
         return {}

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from ..fields import match_header
 from ..model import cell_ref
-from ..textnorm import cell_text
+from ..table import field_of
 from . import Hit, rule
 
 AUX_SHEETS = ("填报说明", "单位名录", "配置", "检查结果", "说明", "汇总")
@@ -19,7 +18,7 @@ def header_missing(ledger, ctx):
         if g.name in with_tables or g.hidden or any(a in g.name for a in AUX_SHEETS):
             continue
         for r in range(min(g.height, 60)):
-            words = {match_header(cell_text(v)) for v in g.rows[r] if isinstance(v, str) and len(v) <= 24}
+            words = {field_of[v] for v in g.rows[r] if isinstance(v, str) and len(v) <= 24}
             words.discard(None)
             if len(words) >= 2:
                 missing = []
