@@ -1,7 +1,5 @@
 """The ``xltool`` command line: parse arguments, call the library, print. Nothing else."""
 
-from __future__ import annotations
-
 import atexit
 import datetime as dt
 import enum
