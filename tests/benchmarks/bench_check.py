@@ -45,24 +45,36 @@ for p in sorted(pathlib.Path(sys.argv[1]).glob('*.xlsx')):
 """
 
 
-def _tree_rss_kb(root: int) -> int:
-    children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
-    for d in os.listdir("/proc"):
-        if not d.isdigit():
-            continue
+def _children(pid: int) -> list[int]:
+    """The child processes of ``pid`` (of any of its threads), from /proc."""
+    out: list[int] = []
+    try:
+        tids = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return out
+    for tid in tids:
         try:
-            with open(f"/proc/{d}/stat") as fh:
-                parts = fh.read().rsplit(")", 1)[1].split()
-            children.setdefault(int(parts[1]), []).append(int(d))
-            rss[int(d)] = int(parts[21]) * os.sysconf("SC_PAGE_SIZE") // 1024
-        except (OSError, IndexError, ValueError):
+            with open(f"/proc/{pid}/task/{tid}/children") as fh:
+                out += map(int, fh.read().split())
+        except OSError:
             continue
+    return out
+
+
+def _tree_rss_kb(root: int) -> int:
+    """Resident memory of a process and all its descendants. Only the tree is read (a few
+    /proc files), not every process of the machine: the sampler runs beside the command
+    it measures and must not take a core's worth of time from it."""
+    page_kb = os.sysconf("SC_PAGE_SIZE") // 1024
     total, stack = 0, [root]
     while stack:
         pid = stack.pop()
-        total += rss.get(pid, 0)
-        stack.extend(children.get(pid, []))
+        try:
+            with open(f"/proc/{pid}/statm") as fh:
+                total += int(fh.read().split()[1]) * page_kb
+        except (OSError, IndexError, ValueError):
+            continue
+        stack += _children(pid)
     return total
 
 
@@ -72,11 +84,19 @@ def _tree_rss_kb(root: int) -> int:
 ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
+def timed(cmd: list[str]) -> tuple[float, int]:
+    """(wall seconds, exit code) of one run, with nothing else running beside it."""
+    t0 = time.perf_counter()
+    rc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV).returncode
+    return time.perf_counter() - t0, rc
+
+
 def measure(cmd: list[str], warm: bool = True) -> tuple[float, float, int]:
     """(wall seconds, peak RSS MB of the process tree, exit code); one unmeasured warm-up run
-    first, so that bytecode and the OS file cache are as on a machine in daily use."""
+    first, so that bytecode and the OS file cache are as on a machine in daily use. The RSS
+    is sampled every 10 ms from a thread of this process."""
     if warm:
-        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV)
+        timed(cmd)
     peak = 0
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV)
@@ -98,23 +118,29 @@ def measure(cmd: list[str], warm: bool = True) -> tuple[float, float, int]:
 
 
 def median_of(cmd: list[str], runs: int = 5) -> tuple[float, float, int]:
-    """Median wall time and the largest peak RSS over several runs (this machine's timings
-    vary by ±15 % from run to run)."""
+    """Median wall time and the peak RSS (this machine's timings vary by ±15 % from run to run)."""
     return medians_of([cmd], runs)[0][:3]
 
 
 def medians_of(cmds: list[list[str]], runs: int = 5) -> list[tuple[float, float, int, float]]:
     """Like median_of for several commands, their runs interleaved (a, b, a, b, …) so that
     a slow spell of the machine falls on all of them alike, which keeps their ratio honest;
-    each also with its fastest run (the least disturbed one, as timeit reports)."""
+    each also with its fastest run (the least disturbed one, as timeit reports).
+
+    Timed runs have no RSS sampler beside them: the sampler needs CPU, and it would take it
+    from a command that keeps both cores busy but not from one that leaves a core idle. The
+    peak RSS comes from one more, sampled run of each command."""
     import statistics
 
-    got: list[list[tuple[float, float, int]]] = [[] for _ in cmds]
-    for i in range(runs):
+    for cmd in cmds:
+        timed(cmd)  # warm-up
+    got: list[list[tuple[float, int]]] = [[] for _ in cmds]
+    for _ in range(runs):
         for k, cmd in enumerate(cmds):
-            got[k].append(measure(cmd, warm=(i == 0)))
-    return [(statistics.median(g[0] for g in gs), max(g[1] for g in gs), gs[-1][2], min(g[0] for g in gs))
-            for gs in got]
+            got[k].append(timed(cmd))
+    rss = [measure(cmd, warm=False)[1] for cmd in cmds]
+    return [(statistics.median(w for w, _ in gs), mb, gs[-1][1], min(w for w, _ in gs))
+            for gs, mb in zip(got, rss, strict=True)]
 
 
 def xltool(*args: str) -> list[str]:
