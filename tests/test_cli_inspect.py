@@ -52,3 +52,15 @@ def test_deadline_command():
 def test_bad_date_is_a_usage_error():
     res = runner.invoke(app, ["deadline", "全年", "--as-of", "明天"])
     assert res.exit_code == 2
+
+
+def test_json_output_writes_dates_as_iso_and_number_keys_as_text(capsys):
+    import datetime as dt
+
+    from xltool.output import print_json
+
+    print_json({"as_of": dt.date(2020, 12, 15), "by_row": {7: "B7", 12: ["D12"]}})
+    print_json({"plain": 1})
+    first, second = capsys.readouterr().out.splitlines()
+    assert json.loads(first) == {"as_of": "2020-12-15", "by_row": {"7": "B7", "12": ["D12"]}}
+    assert json.loads(second) == {"plain": 1}

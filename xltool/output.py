@@ -36,8 +36,11 @@ def print_json(doc) -> None:
     fifth of the standard library's time; dates come out as ISO text."""
     import orjson
 
-    option = orjson.OPT_NON_STR_KEYS | (orjson.OPT_INDENT_2 if sys.stdout.isatty() else 0)
-    data = orjson.dumps(doc, default=str, option=option) + b"\n"
+    option = orjson.OPT_INDENT_2 if sys.stdout.isatty() else 0
+    try:
+        data = orjson.dumps(doc, default=str, option=option) + b"\n"
+    except orjson.JSONEncodeError:  # a dict keyed by numbers somewhere (the option costs a fifth)
+        data = orjson.dumps(doc, default=str, option=option | orjson.OPT_NON_STR_KEYS) + b"\n"
     sys.stdout.flush()
     buffer = getattr(sys.stdout, "buffer", None)
     if buffer is not None:
