@@ -72,6 +72,29 @@ def test_work_is_cut_into_tasks_that_cover_every_file_once(n, jobs):
     assert sizes[-min(n, jobs):] == [1] * min(n, jobs)  # the last files go one by one
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the workers inherit the patch through fork")
+def test_a_worker_that_dies_costs_one_file_not_the_batch(tmp_path, monkeypatch):
+    from xltool import check
+
+    for i in range(12):
+        make_ledger(tmp_path / f"台账 {i:02d}.xlsx", [[1, "任务甲", "县政府办", None, "持续推进", "推进中"]])
+    real = check.check_ledger
+
+    def dies_on_07(ledger, opts, path=None):
+        if path and path.endswith("07.xlsx"):
+            import os
+
+            os._exit(3)  # as when a reader aborts the process
+        return real(ledger, opts, path=path)
+
+    monkeypatch.setattr(check, "check_ledger", dies_on_07)
+    report = check_paths([tmp_path], CheckOptions(as_of=__import__("datetime").date(2020, 11, 20)), jobs=2)
+    status = {r.file.rsplit("/", 1)[-1]: (r.status, r.error) for r in report.files}
+    assert len(status) == 12
+    assert status.pop("台账 07.xlsx") == ("error", "读取此文件时进程异常退出（文件可能已损坏）")
+    assert set(status.values()) == {("ok", None)}
+
+
 def test_files_checked_step_by_step_equal_files_checked_one_by_one(batch, monkeypatch):
     from xltool import check
 
