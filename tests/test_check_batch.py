@@ -72,6 +72,15 @@ def test_work_is_cut_into_tasks_that_cover_every_file_once(n, jobs):
     assert sizes[-min(n, jobs):] == [1] * min(n, jobs)  # the last files go one by one
 
 
+def test_a_batch_leaves_no_worker_behind(batch):
+    # the command ends right after its output (os._exit): a worker still waiting for its
+    # pool's goodbye then would wait for ever, and hold the process at exit
+    import multiprocessing
+
+    check_paths([batch], CheckOptions(as_of=__import__("datetime").date(2020, 11, 20)), jobs=2)
+    assert multiprocessing.active_children() == []
+
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the workers inherit the patch through fork")
 def test_a_worker_that_dies_costs_one_file_not_the_batch(tmp_path, monkeypatch):
     from xltool import check

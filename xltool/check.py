@@ -281,9 +281,6 @@ def _parallel(items: list[tuple[str, str]], jobs: int, tick: Callable[[], None])
     try:
         with _pool(jobs) as ex:
             futs = {ex.submit(_work_chunk, [items[i] for i in chunk]): chunk for chunk in chunks}
-            # nothing more to submit: each worker ends once the work runs out, while the last
-            # results still come in, instead of after (the queued work is done either way)
-            ex.shutdown(wait=False)
             for fut in as_completed(futs):
                 for i, res in zip(futs[fut], fut.result(), strict=True):
                     results[i] = res
