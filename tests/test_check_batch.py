@@ -143,6 +143,30 @@ def test_the_command_process_ends_with_its_output_whole(batch, tmp_path):
     assert bad.returncode == 2 and b"--no-such-option" in bad.stderr
 
 
+def test_a_check_in_process_leaves_the_callers_collector_as_it_was(batch):
+    # the command pauses the cycle collector while a batch's results arrive and, in its own
+    # process only, sets them aside for good (gc.freeze); a caller of the app keeps its own
+    import gc
+
+    before = (gc.isenabled(), gc.get_freeze_count())
+    res = runner.invoke(app, ["check", str(batch), "--as-of", "2020-11-20", "--json", "-j", "2"])
+    assert res.exit_code == 2 and json.loads(res.stdout)["summary"]["files"] == 200
+    assert (gc.isenabled(), gc.get_freeze_count()) == before
+
+
+def test_the_installed_command_is_the_module_entry_point():
+    import tomllib
+    from pathlib import Path
+
+    scripts = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text("utf-8"))["project"]["scripts"]
+    module, func = scripts["xltool"].split(":")
+    # (in a process of its own: the entry module turns the collector off for start-up, main back on)
+    code = (f"import gc, importlib; m = importlib.import_module({module!r}); import xltool.cli as c; "
+            f"print(getattr(m, {func!r}) is c.main, gc.isenabled())")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.stdout.split() == ["True", "False"], out.stderr
+
+
 def test_csv_neutralises_formulas(tmp_path):
     p = make_ledger(tmp_path / "f.xlsx", [[1, "甲", "=HYPERLINK(\"http://x\")", None, "全年", "+完成"]])
     res = runner.invoke(app, ["check", str(p), "--as-of", "2020-11-20", "--format", "csv"])

@@ -241,6 +241,7 @@ def _init(opts: CheckOptions) -> None:
     import gc
 
     gc.set_threshold(20_000, 20, 20)
+    gc.enable()  # (whatever the parent's collector was doing when it forked)
 
 
 def _work(item: tuple[str, str]) -> FileResult:
