@@ -502,7 +502,9 @@ def _lasting():
     """For objects that live until the command ends and hold no reference cycles (a batch's
     results: thousands per hundred files): no collection walks them while they are made and,
     in the xltool process itself, none afterwards (15–40 ms of 500–1,000 files). A caller
-    that imported the app (tests) gets its collector back as it was."""
+    that imported the app (tests) gets its collector back as it was. (Files read in this
+    process rather than in workers, -j 1 or a couple of files, may leave a few cycles behind:
+    a Word file some hundred small objects, kept until the command ends.)"""
     was = gc.isenabled()
     gc.disable()
     try:
