@@ -80,6 +80,18 @@ def _merges_over(grid: Grid, cols: set[int], r0: int, r1: int) -> tuple[dict, se
     for m0, c0, m1, c1 in grid.merges:
         if m1 < r0 or m0 >= r1:
             continue
+        if c0 == c1:  # one column merged down (most merges of a ledger): its rows below the anchor
+            if m1 > m0:
+                if c0 in cols:
+                    merged_cols.add(c0)
+                a = (m0, c0)
+                for r in range(max(m0 + 1, r0), min(m1 + 1, r1)):
+                    here = covered.get(r)
+                    if here is None:
+                        covered[r] = {c0: a}
+                    else:
+                        here[c0] = a
+            continue
         if m1 > m0:
             for c in range(c0, c1 + 1):
                 if c in cols:
