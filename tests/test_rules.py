@@ -72,9 +72,9 @@ def test_unknown_unit_without_roster_doubled_suffix_and_near_duplicates(tmp_path
     rows += [[4, "任务4", "县政府办公室", "县开发区管委会", "全年", "推进中"],
              [5, "任务5", "县财政局局", None, "全年", "推进中"]]
     fs = findings(make_ledger(tmp_path / "n.xlsx", rows))
-    assert [(f.excel_row, f.rule, f.value, f.suggestion) for f in fs] == [
-        (6, "unknown-unit", "县开发区管委会", "县经济开发区管委会"),
-        (7, "unknown-unit", "县财政局局", "县财政局"),
+    assert [(f.cell, f.rule, f.value, f.suggestion) for f in fs] == [
+        ("D6", "unknown-unit", "县开发区管委会", "县经济开发区管委会"),
+        ("C7", "unknown-unit", "县财政局局", "县财政局"),
     ]
 
 

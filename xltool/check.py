@@ -42,10 +42,11 @@ class FileResult:
     findings: list[Finding] = field(default_factory=list)
     tasks: int = 0
     notes: list[str] = field(default_factory=list)
-    # unit name -> (sheet, cell, row) of its first occurrence, and how often it occurs;
-    # only filled when no roster applies to the file (for batch near-duplicates)
-    unit_first: dict = field(default_factory=dict)
+    # how often each unit name occurs, and where the names that occur once are (sheet, cell,
+    # row): a name the batch finds rare occurs once in one file; only filled when no roster
+    # applies to the file (for batch near-duplicates)
     unit_counts: Counter = field(default_factory=Counter)
+    unit_first: dict = field(default_factory=dict)
     path: str | None = None  # the real path (for writers)
 
     @property
@@ -216,17 +217,20 @@ def check_ledger(ledger, opts: CheckOptions, path: str | None = None) -> FileRes
                      notes=list(ledger.book.notes),
                      path=path)
     if roster is None:
-        seen: list[str] = []
+        tables = ledger.tables
+        seen = [n for table in tables for t in table.tasks for n in t.lead_units]
+        seen += [n for table in tables for t in table.tasks for n in t.responsible_units]
+        res.unit_counts = counts = Counter(seen)
+        once = {n for n, k in counts.items() if k == 1}
         first = res.unit_first
-        for table in ledger.tables:
+        for table in tables if once else ():
             for t in table.tasks:
+                if once.isdisjoint(t.lead_units) and once.isdisjoint(t.responsible_units):
+                    continue  # (set tests in C: most rows name no unit seen once)
                 for fld, names in (("lead", t.lead_units), ("responsible", t.responsible_units)):
-                    seen += names
-                    for n in names:
-                        if n not in first:
-                            cell = t.cell(fld) or t.cell("responsible") or t.cell("lead")
-                            first[n] = (table.sheet, cell, t.excel_row)
-        res.unit_counts = Counter(seen)
+                    for n in once.intersection(names):
+                        first[n] = (table.sheet, t.cell(fld) or t.cell("responsible") or t.cell("lead"),
+                                    t.excel_row)
     return res
 
 
