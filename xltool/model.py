@@ -162,11 +162,6 @@ class Task:
         letter = self.letters.get(fld)
         return f"{letter}{self.excel_row}" if letter is not None else None
 
-    @property
-    def cells(self) -> dict[str, str]:
-        """field -> cell ("B7") for every column of the table."""
-        return {f: f"{letter}{self.excel_row}" for f, letter in self.letters.items()}
-
     def to_json(self) -> dict:
         return {
             "excel_row": self.excel_row,

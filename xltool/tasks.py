@@ -92,19 +92,13 @@ def _merges_over(grid: Grid, cols: set[int], r0: int, r1: int) -> tuple[dict, se
                     else:
                         here[c0] = a
             continue
+        # across several columns: every cell but the anchor, on each of its rows
         if m1 > m0:
-            for c in range(c0, c1 + 1):
-                if c in cols:
-                    merged_cols.add(c)
+            merged_cols.update(c for c in range(c0, c1 + 1) if c in cols)
         a = (m0, c0)
-        for r in range(max(m0, r0), min(m1, r1 - 1) + 1):
-            cells = range(c0 + 1 if r == m0 else c0, c1 + 1)  # every cell but the anchor
-            if not cells:
-                continue  # the anchor's row of a merge one column wide
-            here = covered.get(r)
-            if here is None:
-                here = covered[r] = {}
-            for c in cells:
+        for r in range(max(m0, r0), min(m1 + 1, r1)):
+            here = covered.setdefault(r, {})
+            for c in range(c0 + 1 if r == m0 else c0, c1 + 1):
                 here[c] = a
     return covered, merged_cols
 
