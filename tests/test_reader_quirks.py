@@ -152,6 +152,26 @@ def test_unreadable_files_raise_one_chinese_reason(tmp_path, content, reason):
     assert reason in str(e.value) and str(p) in str(e.value)
 
 
+def test_a_missing_file_and_a_folder_are_named_as_such(tmp_path):
+    (tmp_path / "夹.xlsx").mkdir()
+    for name, reason in (("无此文件.xlsx", "文件不存在"), ("夹.xlsx", "这是文件夹，不是文件")):
+        with pytest.raises(UnreadableFile) as e:
+            read_ledger(tmp_path / name)
+        assert e.value.reason == reason
+
+
+def test_a_workbook_named_xlsx_reads_the_same_from_memory_as_from_its_path(tmp_path, seed_path):
+    # open_book hands calamine the bytes the guard read; the file read by name must agree
+    from xltool.grid import DEFAULT_LIMITS, read_book
+    from xltool.grid.calamine_reader import read_grids
+
+    p = seed_path("001")
+    by_path = read_grids(str(p), str(p), DEFAULT_LIMITS)
+    got = read_book(p).sheets
+    assert [(g.name, g.rows, sorted(g.merges), g.hidden) for g in got] == \
+        [(g.name, g.rows, sorted(g.merges), g.hidden) for g in by_path]
+
+
 def test_truncated_zip(tmp_path, seed_path):
     data = seed_path("001").read_bytes()
     p = tmp_path / "truncated.xlsx"
