@@ -200,3 +200,19 @@ def test_every_column_lands_in_its_own_task_field(tmp_path):
     assert t.own == {"seq", "task", "requirement", "lead", "responsible", "deadline", "row_points", "status",
                      "done_date", "progress", "evidence", "self_score", "score", "level1", "level2"}
     assert t.texts["deadline"] == "2020年9月底前" and t.cell("evidence") == "M3"
+
+
+def test_header_scan_takes_any_cell_value_a_grid_may_hold():
+    # the scan looks a whole row up at once; a value that is no dict key (a live-Excel
+    # adapter could hand one over) must not stop it, and a long text never names a field
+    import datetime as dt
+
+    from xltool.model import Grid
+    from xltool.table import find_layouts
+
+    grid = Grid("表", [["序号", "工作任务", "牵头单位", "时限要求"],
+                       [1.0, ["不可哈希"], "县政府办", dt.datetime(2020, 6, 30)],
+                       [2.0, "工作任务" + " " * 30, "县财政局", None]])
+    (lay,) = find_layouts(grid)
+    assert lay.columns == {"seq": 0, "task": 1, "lead": 2, "deadline": 3}
+    assert (lay.data_start, lay.data_end) == (1, 3)

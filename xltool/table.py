@@ -18,15 +18,21 @@ _UNITISH = ("lead", "responsible")
 
 
 class _Fields(dict):
-    """Short cell text (as read, unstripped) -> the field it names, or None: ``field_of[text]``.
-    Every short text of every sheet is looked up, so each answer is remembered (a plain
-    dict lookup)."""
+    """Cell value (as read) -> the field it names, or None: ``field_of[value]``. Only a short
+    text names a field. Every cell of every sheet is looked up, so each answer for a short
+    text (or a number, a date, a blank) is remembered: a lookup in C, for a row at once with
+    ``map``. Long texts are not kept (each is a task's own text, seldom met again)."""
 
-    def __missing__(self, text: str) -> str | None:
+    def __missing__(self, value) -> str | None:
+        if value.__class__ is not str:
+            self[value] = None
+            return None
+        if len(value) > 24:
+            return None
         if len(self) > 100_000:  # a batch of very varied files: start again
             self.clear()
-        t = text.strip()
-        f = self[text] = match_header(t) if t and len(t) <= 24 else None
+        t = value.strip()
+        f = self[value] = match_header(t) if t else None
         return f
 
 
@@ -59,10 +65,14 @@ def _row_fields(grid: Grid, r: int, spans: dict[tuple[int, int], Merge], least: 
     every column it spans."""
     if r >= len(grid.rows):
         return {}
-    fields = field_of
-    named = [(c, f, v) for c, v in enumerate(grid.rows[r]) if v.__class__ is str and len(v) <= 24 and (f := fields[v])]
-    if len(named) < least:
+    row = grid.rows[r]
+    try:
+        hits = list(map(field_of.__getitem__, row))  # (most rows of a sheet: data, no field name at all)
+    except TypeError:  # a value that cannot be a key (no reader of ours makes one)
+        hits = [field_of[v] if v.__class__ is str else None for v in row]
+    if len(hits) - hits.count(None) < least:
         return {}
+    named = [(c, f, v) for c, (f, v) in enumerate(zip(hits, row, strict=True)) if f]
     out = {}
     for c, f, v in named:
         out[c] = (f, v)
