@@ -216,3 +216,23 @@ def test_header_scan_takes_any_cell_value_a_grid_may_hold():
     (lay,) = find_layouts(grid)
     assert lay.columns == {"seq": 0, "task": 1, "lead": 2, "deadline": 3}
     assert (lay.data_start, lay.data_end) == (1, 3)
+
+
+def test_the_header_field_cache_stays_bounded_whatever_the_cells_hold(monkeypatch):
+    # every number, date and short text a batch meets is remembered, up to a bound; then the
+    # cache starts again (NaN never equals itself: each lookup of one is a new entry)
+    from xltool import table
+    from xltool.model import Grid
+
+    cache = table._Fields()
+    cache.limit = 50
+    monkeypatch.setattr(table, "field_of", cache)
+    rows = [["序号", "工作任务", "牵头单位"]] + [[float("nan"), float(i), "任" * 30] for i in range(300)]
+    grid = Grid("表", rows)
+    sizes = []
+    for r in range(len(rows)):
+        table._row_fields(grid, r, {})
+        sizes.append(len(cache))
+    assert max(sizes) <= 51 and sizes[-1] > 0
+    assert not [k for k in cache if isinstance(k, str) and len(k) > 24]  # long texts are never kept
+    assert [f for f, _ in table._row_fields(grid, 0, {}, least=2).values()] == ["seq", "task", "lead"]

@@ -23,14 +23,17 @@ class _Fields(dict):
     text (or a number, a date, a blank) is remembered: a lookup in C, for a row at once with
     ``map``. Long texts are not kept (each is a task's own text, seldom met again)."""
 
+    limit = 100_000  # entries, then the cache starts again
+
     def __missing__(self, value) -> str | None:
-        if value.__class__ is not str:
+        is_text = value.__class__ is str
+        if is_text and len(value) > 24:
+            return None
+        if len(self) > self.limit:  # a batch of very varied files (or numbers, NaN): start again
+            self.clear()
+        if not is_text:
             self[value] = None
             return None
-        if len(value) > 24:
-            return None
-        if len(self) > 100_000:  # a batch of very varied files: start again
-            self.clear()
         t = value.strip()
         f = self[value] = match_header(t) if t else None
         return f
