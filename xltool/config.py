@@ -41,15 +41,23 @@ class Config:
     scoring: dict = field(default_factory=dict)  # [scoring] table, read by rollup
 
     @cached_property
-    def _status_lookup(self) -> dict[str, str]:
+    def _status_lookup(self) -> dict[str, str | None]:
+        """status text -> its class: the configured words, then every text asked about"""
         return {w: cls for cls, words in self.status.items() for w in words}
 
     def status_class(self, text: str | None) -> str | None:
-        """'done' | 'in_progress' | 'not_started' for a status cell, None if empty or unknown."""
+        """'done' | 'in_progress' | 'not_started' for a status cell, None if empty or unknown.
+        Each answer is remembered: a batch has a handful of status texts in thousands of rows."""
         if not text:
             return None
-        cls = self._status_lookup.get(text)
-        return cls if cls is not None else self._status_lookup.get(re.sub(r"\s+", "", text))
+        lookup = self._status_lookup
+        try:
+            return lookup[text]
+        except KeyError:
+            cls = lookup.get(re.sub(r"\s+", "", text))
+            if len(lookup) < 10_000:  # (free-text statuses: keep the memory bounded)
+                lookup[text] = cls
+            return cls
 
     def merged(self, data: dict, source: str) -> Config:
         """This config with the keys of ``data`` (a parsed TOML document) applied."""

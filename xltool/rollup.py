@@ -267,7 +267,7 @@ def rollup_ledgers(ledgers, as_of: dt.date, config: Config | None = None, roster
                 late = bool(hits_of(late_rule.func(t, table, ctx)))
                 n_tasks += 1
                 n_overdue += overdue
-                cls = ctx.status_class(t.status)
+                cls = ctx.config.status_class(t.status)
                 row = RowResult(led.path, led.book.path, table.sheet, table, t, counted, cls, overdue,
                                 bonus=_bonus_sign(t) if table.kind == "assessment" else 0)
                 if table.kind == "assessment":

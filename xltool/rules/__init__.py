@@ -83,25 +83,14 @@ class Context:
     roster: Roster | None = None
     plan: object | None = None  # xltool.plan.Plan
     near: dict[str, str] = field(default_factory=dict)  # batch near-duplicate names
-    _classes: dict = field(default_factory=dict, init=False, repr=False)  # status text -> its class
     units_ok: set = field(default_factory=set, init=False, repr=False)  # unit names that need no finding
     due_soon_until: dt.date = field(init=False, repr=False)  # the last day a deadline counts as due soon
 
     def __post_init__(self):
         self.due_soon_until = self.as_of + dt.timedelta(days=self.config.due_soon_days)
 
-    def status_class(self, status: str | None) -> str | None:
-        """Config.status_class, remembered: a batch has a handful of status texts in thousands of rows."""
-        if not status:
-            return None
-        try:
-            return self._classes[status]
-        except KeyError:
-            cls = self._classes[status] = self.config.status_class(status)
-            return cls
-
     def done(self, task: Task) -> bool:
-        return self.status_class(task.status) == "done"
+        return self.config.status_class(task.status) == "done"
 
 
 def _load_rule_modules() -> None:

@@ -9,7 +9,7 @@ from . import Hit, rule
 @rule("bad-status", "XL301", "error", needs=("status",))
 def bad_status(task, table, ctx):
     """完成状态不规范：完成状态只能填“已完成”“推进中/进行中”“未启动/未开始”（可在配置 status 中调整），其他写法无法统计。"""
-    if task.status and ctx.status_class(task.status) is None:
+    if task.status and ctx.config.status_class(task.status) is None:
         allowed = "、".join(w for ws in ctx.config.status.values() for w in ws)
         return Hit("status", f"完成状态“{task.status}”不在规定范围内（{allowed}）", value=task.status,
                   suggestion=_nearest(task.status, ctx))
