@@ -41,7 +41,7 @@ def _decrypt(label: str, path: Path, password: str | None) -> io.BytesIO | None:
     return out
 
 
-def _open(label: str, path: str):
+def _open(label: str, path: str, limits: Limits):
     """The file opened for reading, unbuffered (it is read whole or in two reads), and its
     size, after refusing what cannot be a workbook to read. One open and one fstat: a batch
     opens thousands of files."""
@@ -54,19 +54,16 @@ def _open(label: str, path: str):
             raise UnreadableFile(label, "这是文件夹，不是文件") from None
         raise UnreadableFile(label, f"无法访问文件（{e.strerror or e}）") from None
     try:
-        st = os.fstat(fh.fileno())
+        size = os.fstat(fh.fileno()).st_size
     except OSError as e:
         fh.close()
         raise UnreadableFile(label, f"无法访问文件（{e.strerror or e}）") from None
-    return fh, st.st_size
-
-
-def _check_size(label: str, size: int, limits: Limits) -> None:
-    if size == 0:
-        raise UnreadableFile(label, "文件为空（0 字节）")
-    if size > limits.max_file_bytes:
-        raise LimitExceeded(label, f"文件大小 {size // 2**20} MB 超过上限 "
-                                   f"{limits.max_file_bytes // 2**20} MB")
+    if size == 0 or size > limits.max_file_bytes:
+        fh.close()
+        if size == 0:
+            raise UnreadableFile(label, "文件为空（0 字节）")
+        raise LimitExceeded(label, f"文件大小 {size // 2**20} MB 超过上限 {limits.max_file_bytes // 2**20} MB")
+    return fh, size
 
 
 # A file up to this size is read whole at once (the guard and, if needed, calamine share
@@ -96,11 +93,10 @@ def open_book(path, password: str | None = None, limits: Limits = DEFAULT_LIMITS
     """
     p = Path(path)
     label = label or str(path)
-    fh, size = _open(label, str(path))
+    fh, size = _open(label, str(path), limits)
     data: bytes | None = None
     try:
         with fh:
-            _check_size(label, size, limits)
             if size <= _READ_WHOLE:
                 data = fh.readall()
                 head = data[:8192]
@@ -112,6 +108,7 @@ def open_book(path, password: str | None = None, limits: Limits = DEFAULT_LIMITS
     suffix = p.suffix.lower()
     notes: list[str] = []
     source: str | io.BytesIO = str(p)
+    by_name: str | None = None  # where calamine reads an .xlsx/.xlsm it failed to read from memory
     errors: dict = {}
     if kind == "zip":
         if data is None:
@@ -135,6 +132,8 @@ def open_book(path, password: str | None = None, limits: Limits = DEFAULT_LIMITS
             # reads (~5 % of its time on a ledger); from memory it detects the format itself.
             # (It picks its parser by the name otherwise, so a file named .xls goes this way.)
             source = io.BytesIO(data)
+            if suffix in (".xlsx", ".xlsm"):
+                by_name = str(p)
         if suffix == ".xlsm":
             fmt = "xlsm"
     elif kind == "ole":
@@ -163,11 +162,11 @@ def open_book(path, password: str | None = None, limits: Limits = DEFAULT_LIMITS
         except LimitExceeded:
             raise
         except UnreadableFile:
-            if not (kind == "zip" and suffix in (".xlsx", ".xlsm") and isinstance(source, io.BytesIO)):
+            if by_name is None:
                 raise
             # from memory calamine tries every format and says only that none fits; by the
             # file's name it reads it as what it claims to be and says what is wrong
-            sheets = read_grids(str(p), label, limits, checked_package=True)
+            sheets = read_grids(by_name, label, limits, checked_package=True)
         for g in sheets:
             for ref, value in errors.get(g.name, {}).items():
                 _put(g, ref, value)
