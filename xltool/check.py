@@ -12,7 +12,7 @@ import datetime as dt
 import os
 import sys
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -145,49 +145,45 @@ def check_files(items: list[tuple[str, str | Path]], opts: CheckOptions) -> list
     megabyte at a time, so that memory does not grow with the batch.
     """
     from .grid import open_book
-    from .reader import ledger_from_book
 
     results: list[FileResult | None] = [None] * len(items)
-    for group in _groups(items):
-        opened = []
-        for i in group:
-            label, path = items[i]
-            try:
-                opened.append((i, open_book(path, opts.password, opts.limits, label)))
-            except Exception as e:
-                results[i] = _failed(label, path, e)
-        books = []
-        for i, read in opened:
-            try:
-                books.append((i, read()))
-            except Exception as e:
-                label, path = items[i]
-                results[i] = _failed(label, path, e)
-        for i, book in books:
-            label, path = items[i]
-            try:
-                ledger = ledger_from_book(book, year=opts.year, issued=opts.issued, as_of=opts.as_of)
-                results[i] = check_ledger(ledger, opts, path=str(path))
-            except Exception as e:
-                results[i] = _failed(label, path, e)
+    group: list[tuple[int, Callable]] = []  # (index, the call that reads the file) of files looked at
+    size = 0
+    for i, (label, path) in enumerate(items):
+        try:
+            opened = open_book(path, opts.password, opts.limits, label)
+        except Exception as e:
+            results[i] = _failed(label, path, e)
+            continue
+        group.append((i, opened.read))
+        size += opened.size
+        if size >= _GROUP_BYTES:
+            _read_and_check(group, items, opts, results)
+            group, size = [], 0
+    if group:
+        _read_and_check(group, items, opts, results)
     return results
 
 
-def _groups(items: list[tuple[str, str | Path]]) -> Iterator[list[int]]:
-    """Indexes of consecutive files up to _GROUP_BYTES together (a larger file alone)."""
-    group: list[int] = []
-    size = 0
-    for i, (_, path) in enumerate(items):
+def _read_and_check(group: list[tuple[int, Callable]], items: list[tuple[str, str | Path]], opts: CheckOptions,
+                    results: list[FileResult | None]) -> None:
+    """check_files' second and third steps for a group of files already looked at: read
+    each, then check each; each file's result goes to its index in ``results``."""
+    from .reader import ledger_from_book
+
+    books = []
+    for i, read in group:
         try:
-            size += os.stat(path).st_size
-        except OSError:
-            pass  # open_book will say why
-        group.append(i)
-        if size >= _GROUP_BYTES:
-            yield group
-            group, size = [], 0
-    if group:
-        yield group
+            books.append((i, read()))
+        except Exception as e:
+            results[i] = _failed(*items[i], e)
+    for i, book in books:
+        label, path = items[i]
+        try:
+            ledger = ledger_from_book(book, year=opts.year, issued=opts.issued, as_of=opts.as_of)
+            results[i] = check_ledger(ledger, opts, path=str(path))
+        except Exception as e:
+            results[i] = _failed(label, path, e)
 
 
 def _failed(label: str, path, e: Exception) -> FileResult:

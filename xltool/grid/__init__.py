@@ -6,6 +6,7 @@ import io
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import NamedTuple
 
 from ..errors import EncryptedFile, LimitExceeded, UnreadableFile
 from ..model import Book
@@ -13,7 +14,7 @@ from .guard import DEFAULT_LIMITS, Limits, check_zip, not_a_workbook_reason, sni
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 
-__all__ = ["read_book", "open_book", "Limits", "DEFAULT_LIMITS", "SPREADSHEET_SUFFIXES"]
+__all__ = ["read_book", "open_book", "OpenedBook", "Limits", "DEFAULT_LIMITS", "SPREADSHEET_SUFFIXES"]
 
 
 def _decrypt(label: str, path: Path, password: str | None) -> io.BytesIO | None:
@@ -71,6 +72,14 @@ def _open(label: str, path: str, limits: Limits):
 _READ_WHOLE = 8 * 2**20
 
 
+class OpenedBook(NamedTuple):
+    """What open_book found: the file's size (a batch takes a megabyte of files at a time)
+    and the call that reads its grids."""
+
+    size: int
+    read: Callable[[], Book]
+
+
 def read_book(path, password: str | None = None, limits: Limits = DEFAULT_LIMITS,
               label: str | None = None) -> Book:
     """Read every sheet of a workbook (values and merges) into plain grids.
@@ -78,13 +87,13 @@ def read_book(path, password: str | None = None, limits: Limits = DEFAULT_LIMITS
     ``label`` names the file in messages (the path as the user gave it).
     Raises UnreadableFile, with a Chinese reason, for anything that is not a readable workbook.
     """
-    return open_book(path, password, limits, label)()
+    return open_book(path, password, limits, label).read()
 
 
 def open_book(path, password: str | None = None, limits: Limits = DEFAULT_LIMITS,
-              label: str | None = None) -> Callable[[], Book]:
+              label: str | None = None) -> OpenedBook:
     """The first half of read_book: look at the file (what it really is, whether it is safe
-    and within the limits) and return the call that reads its grids.
+    and within the limits) and return its size and the call that reads its grids.
 
     The halves are apart so that a batch can look at many files, then read many, then check
     many: each step's code then stays in the CPU caches from one file to the next (measured:
@@ -124,7 +133,7 @@ def open_book(path, password: str | None = None, limits: Limits = DEFAULT_LIMITS
                 grids, context = read_docx(str(p), label)
                 return Book(path=label, format="docx", sheets=grids, context=context)
 
-            return read_word
+            return OpenedBook(size, read_word)
         if suffix == ".xls":
             notes.append("文件扩展名为 .xls，实际是 .xlsx 格式")
         if size <= _READ_WHOLE or suffix not in (".xlsx", ".xlsm"):
@@ -172,7 +181,7 @@ def open_book(path, password: str | None = None, limits: Limits = DEFAULT_LIMITS
                 _put(g, ref, value)
         return Book(path=label, format=fmt, sheets=sheets, notes=notes)
 
-    return read
+    return OpenedBook(size, read)
 
 
 def _put(grid, ref: str, value: str) -> None:
