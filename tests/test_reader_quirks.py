@@ -231,8 +231,8 @@ def test_the_header_field_cache_stays_bounded_whatever_the_cells_hold(monkeypatc
     grid = Grid("表", rows)
     sizes = []
     for r in range(len(rows)):
-        table._row_fields(grid, r, {})
+        table.row_fields(grid, r, {})
         sizes.append(len(cache))
     assert max(sizes) <= 51 and sizes[-1] > 0
     assert not [k for k in cache if isinstance(k, str) and len(k) > 24]  # long texts are never kept
-    assert [f for f, _ in table._row_fields(grid, 0, {}, least=2).values()] == ["seq", "task", "lead"]
+    assert [f for f, _ in table.row_fields(grid, 0, {}, least=2).values()] == ["seq", "task", "lead"]

@@ -62,7 +62,7 @@ def _spans(grid: Grid) -> dict[tuple[int, int], Merge]:
     return {(m.r0, m.c0): m for m in grid.merges if m.c1 > m.c0}
 
 
-def _row_fields(grid: Grid, r: int, spans: dict[tuple[int, int], Merge], least: int = 1) -> dict[int, tuple[str, str]]:
+def row_fields(grid: Grid, r: int, spans: dict[tuple[int, int], Merge], least: int = 1) -> dict[int, tuple[str, str]]:
     """col -> (field, header text) for the cells of row r that name a field, or nothing when
     fewer than ``least`` cells do. A header cell merged across columns names the field for
     every column it spans."""
@@ -175,7 +175,7 @@ def find_layouts(grid: Grid) -> list[Layout]:
     r = 0
     n = grid.height
     while r < n:
-        fields = _row_fields(grid, r, spans, least=2)  # a header names a task and a unit column
+        fields = row_fields(grid, r, spans, least=2)  # a header names a task and a unit column
         if not _is_header(fields):
             r += 1
             continue
@@ -186,7 +186,7 @@ def find_layouts(grid: Grid) -> list[Layout]:
                 continue
             prev.data_end = r
         end = r
-        below = _row_fields(grid, r + 1, spans) if r + 1 < n else {}
+        below = row_fields(grid, r + 1, spans) if r + 1 < n else {}
         if below and _second_header_row(grid, r + 1, below) and (not _is_header(below) or _two_row(r, below, spans)):
             merged = dict(fields)
             merged.update(below)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..model import cell_ref
-from ..table import field_of
+from ..table import row_fields
 from . import Hit, rule
 
 AUX_SHEETS = ("填报说明", "单位名录", "配置", "检查结果", "说明", "汇总")
@@ -18,8 +18,7 @@ def header_missing(ledger, ctx):
         if g.name in with_tables or g.hidden or any(a in g.name for a in AUX_SHEETS):
             continue
         for r in range(min(g.height, 60)):
-            words = {field_of[v] for v in g.rows[r] if isinstance(v, str) and len(v) <= 24}
-            words.discard(None)
+            words = {f for f, _ in row_fields(g, r, {}, least=2).values()}
             if len(words) >= 2:
                 missing = []
                 if not words & {"task", "requirement"}:
