@@ -75,9 +75,10 @@ def row_fields(grid: Grid, r: int, spans: dict[tuple[int, int], Merge], least: i
         hits = [field_of[v] if v.__class__ is str else None for v in row]
     if len(hits) - hits.count(None) < least:
         return {}
-    named = [(c, f, v) for c, (f, v) in enumerate(zip(hits, row, strict=True)) if f]
     out = {}
-    for c, f, v in named:
+    for c, (f, v) in enumerate(zip(hits, row, strict=True)):
+        if not f:
+            continue
         out[c] = (f, v)
         m = spans.get((r, c))
         if m is not None:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import NamedTuple
 
 from ..config import Config
@@ -84,10 +85,11 @@ class Context:
     plan: object | None = None  # xltool.plan.Plan
     near: dict[str, str] = field(default_factory=dict)  # batch near-duplicate names
     units_ok: set = field(default_factory=set, init=False, repr=False)  # unit names that need no finding
-    due_soon_until: dt.date = field(init=False, repr=False)  # the last day a deadline counts as due soon
 
-    def __post_init__(self):
-        self.due_soon_until = self.as_of + dt.timedelta(days=self.config.due_soon_days)
+    @cached_property
+    def due_soon_until(self) -> dt.date:
+        """The last day a deadline counts as due soon."""
+        return self.as_of + dt.timedelta(days=self.config.due_soon_days)
 
     def done(self, task: Task) -> bool:
         return self.config.status_class(task.status) == "done"
