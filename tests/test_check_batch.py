@@ -1,3 +1,4 @@
+import datetime as dt
 import hashlib
 import json
 import shutil
@@ -12,6 +13,8 @@ from typer.testing import CliRunner
 
 from xltool.check import CheckOptions, check_paths
 from xltool.cli import app
+
+AS_OF = dt.date(2020, 11, 20)  # the base date of the library-level checks here (the CLI ones pass 2020-11-20)
 
 runner = CliRunner()
 
@@ -52,7 +55,7 @@ def test_batch_of_200_with_3_broken_files(batch, tmp_path):
 
 
 def test_parallel_equals_serial_and_json_equals_library(batch):
-    opts = CheckOptions(as_of=__import__("datetime").date(2020, 11, 20))
+    opts = CheckOptions(as_of=AS_OF)
     serial = check_paths([batch], opts, jobs=1).to_json()
     parallel = check_paths([batch], opts, jobs=2).to_json()
     assert serial == parallel
@@ -77,7 +80,7 @@ def test_a_batch_leaves_no_worker_behind(batch):
     # pool's goodbye then would wait for ever, and hold the process at exit
     import multiprocessing
 
-    check_paths([batch], CheckOptions(as_of=__import__("datetime").date(2020, 11, 20)), jobs=2)
+    check_paths([batch], CheckOptions(as_of=AS_OF), jobs=2)
     assert multiprocessing.active_children() == []
 
 
@@ -97,7 +100,7 @@ def test_a_worker_that_dies_costs_one_file_not_the_batch(tmp_path, monkeypatch):
         return real(ledger, opts, path=path)
 
     monkeypatch.setattr(check, "check_ledger", dies_on_07)
-    report = check_paths([tmp_path], CheckOptions(as_of=__import__("datetime").date(2020, 11, 20)), jobs=2)
+    report = check_paths([tmp_path], CheckOptions(as_of=AS_OF), jobs=2)
     status = {r.file.rsplit("/", 1)[-1]: (r.status, r.error) for r in report.files}
     assert len(status) == 12
     assert status.pop("台账 07.xlsx") == ("error", "读取此文件时进程异常退出（文件可能已损坏）")
@@ -112,7 +115,7 @@ def test_files_checked_step_by_step_equal_files_checked_one_by_one(batch, monkey
     real = check._read_and_check
     monkeypatch.setattr(check, "_read_and_check", lambda group, *a: groups.append(group) or real(group, *a))
     items = check.discover([batch])
-    opts = CheckOptions(as_of=__import__("datetime").date(2020, 11, 20))
+    opts = CheckOptions(as_of=AS_OF)
     together = [r.to_json() for r in check.check_files(items, opts)]
     assert len(groups) > 10
     assert together == [check.check_file(label, path, opts).to_json() for label, path in items]
@@ -132,7 +135,7 @@ def test_exit_codes(tmp_path):
 def test_the_command_process_ends_with_its_output_whole(batch, tmp_path):
     """The real ``xltool`` process (which ends without interpreter teardown): its exit code,
     its JSON document (tens of KB through a pipe) and its report file all come out whole."""
-    opts = CheckOptions(as_of=__import__("datetime").date(2020, 11, 20))
+    opts = CheckOptions(as_of=AS_OF)
     expected = json.loads(json.dumps(check_paths([batch], opts, jobs=1).to_json(), ensure_ascii=False))
     report = tmp_path / "报告.xlsx"
     res = subprocess.run([sys.executable, "-m", "xltool", "check", str(batch), "--as-of", "2020-11-20", "--json",
@@ -197,7 +200,6 @@ def test_seed_tables_findings(tmp_path):
         return [(f.excel_row, f.rule, f.value) for f in r.findings if f.rule != "overdue"], \
             sum(f.rule == "overdue" for f in r.findings)
 
-    import datetime as dt
     early = dt.date(2018, 6, 1)
     assert rules_of("000", early) == ([], 0)
     assert rules_of("003", early) == ([], 0)
