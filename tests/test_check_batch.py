@@ -46,7 +46,7 @@ def test_batch_of_200_with_3_broken_files(batch, tmp_path):
                               "--report", str(tmp_path / "r.xlsx"), "--annotate", str(tmp_path / "ann")])
     assert res.exit_code == 2  # unreadable inputs
     doc = json.loads(res.stdout)
-    assert doc["summary"] == {"files": 200, "errors": 99, "warnings": 0, "infos": 0, "unreadable": 3}
+    assert doc["summary"] == {"files": 200, "errors": 99, "warnings": 0, "infos": 0, "unreadable": 3, "skipped": 0}
     bad = sorted(f["file"].rsplit("/", 1)[-1] for f in doc["files"] if f["status"] == "error")
     assert bad == ["坏文件1.xlsx", "坏文件2.xlsx", "坏文件3.xls"]
     assert all(f["error"] for f in doc["files"] if f["status"] == "error")

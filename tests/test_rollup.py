@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 from xltool.check import CheckOptions, check_paths
 from xltool.cli import app
 from xltool.config import Config
+from xltool.errors import UsageError
 from xltool.plan import Plan
 from xltool.reader import read_ledger
 from xltool.rollup import rollup
@@ -116,11 +117,12 @@ def test_division_figures_by_hand(division):
     pick = ("tasks", "completed", "in_progress", "not_started", "overdue", "due_soon", "completed_late",
             "completion_rate", "on_time_rate", "score", "max_score")
     assert {k: tuple(v[p] for p in pick) for k, v in u.items()} == {
-        # completion (1 + 0.5×2)/3, timeliness 1: 100 × (0.7 × 2/3 + 0.3)
-        "县政府办": (3, 1, 2, 0, 0, 0, 0, 0.3333, 1.0, 76.67, 100.0),
-        # completion 0.75, timeliness 1 − 0.5×1/2 = 0.75 (task 4 done 10-08 after 09-30; task 5 due 11-30)
-        "县卫健委": (2, 1, 1, 0, 0, 1, 1, 0.5, 0.0, 75.0, 100.0),
-        # the shared task 1 done here; task 6 (10-31) overdue: 100 × (0.7 × 0.5 + 0.3 × 0.5)
+        # credits: 推进中 0.5 + done on time 1 + ongoing 推进中 0.5 (the table has neither evidence nor
+        # progress column, so nothing tells against it): 100 × 2/3
+        "县政府办": (3, 1, 2, 0, 0, 0, 0, 0.3333, 1.0, 66.67, 100.0),
+        # task 4 done 10-08 after 09-30: late credit 0.5; task 5 推进中, due 11-30: 0.5 → 100 × 1/2
+        "县卫健委": (2, 1, 1, 0, 0, 1, 1, 0.5, 0.0, 50.0, 100.0),
+        # the shared task 1 done here: 1; task 6 (10-31) overdue: 0 → 100 × 1/2
         "县司法局": (2, 1, 0, 1, 1, 0, 0, 0.5, 1.0, 50.0, 100.0),
     }
     assert res.missing == ["县财政局"]
@@ -154,9 +156,13 @@ def test_groups_expand_through_the_roster(tmp_path):
 
 def test_scoring_weights_from_config(division):
     _, ledgers = division
-    cfg = Config().merged({"scoring": {"completion_weight": 1.0, "timeliness_weight": 0.0}}, "test")
+    cfg = Config().merged({"scoring": {"status_factor": {"in_progress": 0.25}, "late_credit": 1.0}}, "test")
     u = by_unit(rollup([ledgers], AS_OF, config=cfg))
-    assert u["县司法局"]["score"] == 50.0 and u["县政府办"]["score"] == 66.67
+    # 县政府办 0.25 + 1 + 0.25; 县卫健委: the late task now earns 1, the other 0.25
+    assert u["县政府办"]["score"] == 50.0 and u["县卫健委"]["score"] == 62.5 and u["县司法局"]["score"] == 50.0
+    bad = Config().merged({"scoring": {"completion_weight": 1.0}}, "test")
+    with pytest.raises(UsageError, match="completion_weight"):
+        rollup([ledgers], AS_OF, config=bad)
 
 
 @needs_libreoffice

@@ -16,8 +16,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .basedate import BaseDate, base_date, describe_all
 from .config import Config, sheet_config
-from .errors import UnreadableFile, UsageError
+from .errors import OurOutput, UnreadableFile, UsageError
 from .grid import DEFAULT_LIMITS, SPREADSHEET_SUFFIXES, Limits
 from .model import Finding
 from .units import Roster, near_duplicates
@@ -25,7 +26,7 @@ from .units import Roster, near_duplicates
 
 @dataclass(frozen=True)
 class CheckOptions:
-    as_of: dt.date
+    as_of: dt.date | None = None  # --as-of; None: each ledger's own 填报日期, else today
     config: Config = field(default_factory=Config)
     roster: Roster | None = None  # --roster (or [roster] in the config file)
     plan: object | None = None  # xltool.plan.Plan
@@ -48,6 +49,12 @@ class FileResult:
     unit_counts: Counter = field(default_factory=Counter)
     unit_first: dict = field(default_factory=dict)
     path: str | None = None  # the real path (for writers)
+    base: BaseDate | None = None  # the base date the file was checked at
+    unit: str | None = None  # the 填报单位 the ledger names
+    report_date: dt.date | None = None  # the 填报日期 the ledger names
+    names: frozenset = frozenset()  # every unit name its rows give (to tell its unit from its file name)
+    fmt: str | None = None  # the format the file really is (xlsx, xls …)
+    skipped: str | None = None  # why the file is not a ledger to check (our own output)
 
     @property
     def status(self) -> str:
@@ -63,27 +70,38 @@ class FileResult:
 
     def to_json(self) -> dict:
         return {"file": self.file, "status": self.status, "error": self.error,
+                "as_of": self.base.date.isoformat() if self.base else None,
+                "as_of_source": self.base.source if self.base else None, "unit": self.unit,
                 "findings": [f.to_json() for f in self.findings]}
 
 
 @dataclass
 class CheckReport:
-    as_of: dt.date
+    as_of: dt.date | None  # --as-of, or None where each ledger had its own base date
     files: list[FileResult]
+    skipped: list[FileResult] = field(default_factory=list)  # files xltool wrote itself
 
     def summary(self) -> dict:
         c = Counter(x.severity for f in self.files for x in f.findings)
         return {"files": len(self.files), "errors": c["error"], "warnings": c["warning"],
-                "infos": c["info"], "unreadable": sum(f.status == "error" for f in self.files)}
+                "infos": c["info"], "unreadable": sum(f.status == "error" for f in self.files),
+                "skipped": len(self.skipped)}
+
+    def base_dates(self) -> str:
+        """The base date(s) used, as one phrase for every output."""
+        return describe_all(self.as_of, [f.base for f in self.files if f.base])
 
     def to_json(self) -> dict:
-        return {"as_of": self.as_of.isoformat(), "files": [f.to_json() for f in self.files],
-                "summary": self.summary()}
+        return {"as_of": (self.as_of or dt.date.today()).isoformat(),
+                "as_of_source": "option" if self.as_of else "per-ledger", "base_dates": self.base_dates(),
+                "files": [f.to_json() for f in self.files], "summary": self.summary(),
+                "skipped": [{"file": f.file, "reason": f.skipped} for f in self.skipped]}
 
 
 def discover(paths: Iterable[str | Path]) -> list[tuple[str, str]]:
     """(label, path) of every spreadsheet under the given files and folders, recursively,
-    in a stable order; Office lock files (~$x.xlsx) are skipped. A named file is always
+    in a stable order; Office lock files (~$x.xlsx) and our own unfinished writes
+    (.~xltool-*) are skipped. A named file is always
     kept, whatever its suffix, so that a wrong file is reported rather than ignored.
     (Paths as text: a batch names thousands, and a Path object costs ten times a join.)"""
     out: list[tuple[str, str]] = []
@@ -93,7 +111,7 @@ def discover(paths: Iterable[str | Path]) -> list[tuple[str, str]]:
             for root, dirs, files in os.walk(p):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for name in sorted(files):
-                    if name.startswith("~$") or not name.lower().endswith(SPREADSHEET_SUFFIXES):
+                    if name.startswith(("~$", ".~xltool-")) or not name.lower().endswith(SPREADSHEET_SUFFIXES):
                         continue
                     f = os.path.join(root, name)
                     out.append((f, f))
@@ -151,7 +169,7 @@ def check_files(items: list[tuple[str, str | Path]], opts: CheckOptions) -> list
     size = 0
     for i, (label, path) in enumerate(items):
         try:
-            opened = open_book(path, opts.password, opts.limits, label)
+            opened = open_book(path, opts.password, opts.limits, label, skip_ours=True)
         except Exception as e:
             results[i] = _failed(label, path, e)
             continue
@@ -189,6 +207,8 @@ def _read_and_check(group: list[tuple[int, Callable]], items: list[tuple[str, st
 def _failed(label: str, path, e: Exception) -> FileResult:
     """The result of a file that could not be checked, with the reason in Chinese. A bug of
     ours must not stop the batch either: it is reported on the file."""
+    if isinstance(e, OurOutput):
+        return FileResult(label, path=str(path), skipped=e.reason)
     if isinstance(e, UnreadableFile):
         reason = e.reason
     elif isinstance(e, UsageError):
@@ -206,12 +226,15 @@ def check_ledger(ledger, opts: CheckOptions, path: str | None = None) -> FileRes
 
     cfg = _file_config(ledger, opts.config)
     roster = _file_roster(ledger, opts)
-    ctx = Context(as_of=opts.as_of, config=cfg, roster=roster, plan=opts.plan)
+    base = base_date(opts.as_of, ledger.report_date)
+    ctx = Context(as_of=base.date, config=cfg, roster=roster, plan=opts.plan)
     findings = run_rules(ledger, ctx)
+    names = frozenset(n for table in ledger.tables for t in table.tasks for n in t.units)
     res = FileResult(ledger.path, findings=findings,
                      tasks=sum(len(t.tasks) for t in ledger.tables),
                      notes=list(ledger.book.notes),
-                     path=path)
+                     path=path, base=base, unit=ledger.unit, report_date=ledger.report_date, names=names,
+                     fmt=ledger.book.format)
     if roster is None:
         tables = ledger.tables
         seen = [n for table in tables for t in table.tasks for n in t.lead_units]
@@ -316,11 +339,9 @@ def check_paths(paths: Iterable[str | Path], opts: CheckOptions, jobs: int | Non
     if jobs > 1 and len(items) > 2:
         # the workers' modules, imported once before forking: forked workers share them
         # and start checking at once (measured: ~30 ms less per batch than importing in each)
-        from . import reader  # noqa: F401
+        from . import reader, rules  # noqa: F401
         from .grid import calamine_reader  # noqa: F401
-        from .rules import _load_rule_modules
 
-        _load_rule_modules()
         results = _parallel(items, min(jobs, len(items)), tick)
     else:
         results = []
@@ -328,19 +349,55 @@ def check_paths(paths: Iterable[str | Path], opts: CheckOptions, jobs: int | Non
             results += check_files([items[i] for i in chunk], opts)
             for _ in chunk:
                 tick()
+    skipped = [r for r in results if r.skipped]
+    results = [r for r in results if not r.skipped]
     _batch_unit_names(results, opts)
-    return CheckReport(opts.as_of, results)
+    _duplicate_submissions(results, opts)
+    return CheckReport(opts.as_of, results, skipped)
+
+
+def submissions(results: list[FileResult], known: dict[str, str]) -> list:
+    """The readable ledgers of a batch as Submissions (unit from the cell or file name)."""
+    from .submissions import Submission, file_time, file_unit
+
+    return [Submission(i, r.file, file_unit(r.unit, r.file, known), r.report_date, file_time(r.path))
+            for i, r in enumerate(results) if r.error is None]
+
+
+def _known_units(results: list[FileResult], opts: CheckOptions) -> dict[str, str]:
+    """unit key -> name, of every unit the roster, the plan or the batch's rows name."""
+    from .units import unit_key
+
+    roster = opts.roster or (opts.plan.roster() if opts.plan is not None else None)
+    known = {unit_key(n): n for r in results for n in r.names}
+    if roster:
+        known.update({unit_key(n): n for n in roster.names})
+        known.update({k: n for k, n in roster.aliases.items()})
+    return known
+
+
+def _duplicate_submissions(results: list[FileResult], opts: CheckOptions) -> None:
+    """duplicate-submission: a unit that sent two ledgers or more, on each of them."""
+    from .rules import batch_finding, sort_findings
+    from .rules.folder import duplicate_submission
+    from .submissions import choose
+
+    _, _, groups = choose(submissions(results, _known_units(results, opts)))
+    for i, group in groups.items():
+        me = next(s for s in group if s.index == i)
+        f = batch_finding("duplicate-submission", opts.config, duplicate_submission(me, group))
+        if f is not None:
+            results[i].findings.append(f)
+            sort_findings(results[i].findings)
 
 
 def _batch_unit_names(results: list[FileResult], opts: CheckOptions) -> None:
     """unknown-unit without a roster: names seen once in the whole batch, one or two
     characters from a name seen often."""
-    from .rules import RULES, _load_rule_modules, sort_findings
+    from .rules import Hit, batch_finding, sort_findings
     from .rules.units import near_message
 
-    _load_rule_modules()
-    rule = RULES["unknown-unit"]
-    if rule.name in opts.config.disabled:
+    if "unknown-unit" in opts.config.disabled:
         return
     counts = Counter()
     for r in results:
@@ -353,10 +410,8 @@ def _batch_unit_names(results: list[FileResult], opts: CheckOptions) -> None:
         for name, (sheet, cell, row) in r.unit_first.items():
             if name in near:
                 sug = near[name]
-                r.findings.append(Finding(
-                    rule=rule.name, code=rule.code, severity=opts.config.severity.get(rule.name, rule.severity),
-                    message=near_message(name, sug),
-                    sheet=sheet, cell=cell, excel_row=row, value=name, suggestion=sug))
+                r.findings.append(batch_finding("unknown-unit", opts.config, Hit(
+                    None, near_message(name, sug), name, sug, cell, row, sheet)))
                 added = True
         if added:
             sort_findings(r.findings)

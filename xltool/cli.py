@@ -31,18 +31,9 @@ class Format(str, enum.Enum):
 
 
 def parse_date(text: str | None, what: str) -> dt.date | None:
-    if not text:
-        return None
-    try:
-        return dt.date.fromisoformat(text)  # 2020-12-31, as almost everyone writes it
-    except ValueError:
-        pass
-    from dateutil import parser as dparser
+    from .basedate import parse_date_arg
 
-    try:
-        return dparser.isoparse(text).date() if "-" in text else dparser.parse(text).date()
-    except (ValueError, OverflowError):
-        raise UsageError(f"{what}“{text}”不是有效日期，请写成 2020-12-31") from None
+    return parse_date_arg(text, what)
 
 
 def fail(message: str, code: Exit = Exit.ERROR) -> None:
@@ -184,7 +175,15 @@ def _plan(plan: Path | None, year, issued, as_of, password, limits):
         raise UsageError(f"任务表（--plan）无法读取：{e}") from None
     if not led.tables:
         raise UsageError(f"任务表（--plan）{plan} 中没有找到任务表")
-    return Plan.from_ledger(led)
+    progress_cols = sorted({t.headers[f] for t in led.tables for f in ("status", "done_date", "progress")
+                            if t.has(f)})
+    if progress_cols:
+        err(f"提示：任务表（--plan）{plan} 含进度列（{'、'.join(progress_cols)}），看起来是一份台账而不是印发的任务表；"
+            "--plan 应为印发通知中的任务分工表，其单位和任务是比对的依据")
+    plan_obj = Plan.from_ledger(led)
+    for typo, meant in plan_obj.typos.items():
+        err(f"提示：任务表中的“{typo}”疑似“{meant}”的笔误，按“{meant}”统计（可用 xltool check 检查任务表）")
+    return plan_obj
 
 
 def print_check_text(report) -> None:
@@ -196,6 +195,8 @@ def print_check_text(report) -> None:
             continue
         c = f.counts()
         head = f"{f.file}：{f.tasks} 行任务，错误 {c['error']}，警告 {c['warning']}，提示 {c['info']}"
+        if report.as_of is None and f.base is not None:
+            head += f"，基准日期 {f.base.describe()}"
         typer.echo(head if f.findings else head + "，未发现问题")
         for note in f.notes:
             typer.echo(f"  提示：{note}")
@@ -203,9 +204,27 @@ def print_check_text(report) -> None:
             where = f"{x.sheet}!{x.cell}" if x.cell else (x.sheet or "")
             extra = f"（建议：{x.suggestion}）" if x.suggestion else ""
             typer.echo(f"  {pad(where, 18)} {pad(SEVERITY_CN[x.severity], 4)} {pad(x.rule, 18)} {x.message}{extra}")
+    for f in report.skipped:
+        typer.echo(f"{f.file}：{f.skipped}")
     s = report.summary()
+    skipped = f"，跳过 xltool 生成的文件 {s['skipped']} 个" if s["skipped"] else ""
     typer.echo(f"合计：{s['files']} 个文件，错误 {s['errors']}，警告 {s['warnings']}，提示 {s['infos']}，"
-               f"无法读取 {s['unreadable']}（基准日期 {report.as_of}）")
+               f"无法读取 {s['unreadable']}{skipped}。基准日期：{report.base_dates()}")
+
+
+def report_copies(outcomes, what: str) -> bool:
+    """Say on stderr what became of each requested copy and in all; True if every one was written."""
+    written = [o for o in outcomes if o.written]
+    for o in outcomes:
+        if not o.written:
+            err(f"未写出：{o.file} → {o.out}：{o.note}")
+        elif o.note:
+            err(f"提示：{o.out}：{o.note}")
+    lost = sum(1 for o in written if o.note)
+    tail = f"（其中 {lost} 个由 .xls 等格式重建，未保留原格式）" if lost else ""
+    missed = len(outcomes) - len(written)
+    err(f"{what}：已写出 {len(written)} 个{tail}" + (f"，未写出 {missed} 个（原因见上）" if missed else ""))
+    return missed == 0
 
 
 @app.command()
@@ -223,7 +242,8 @@ def check(
     year: int | None = typer.Option(None, "--year", help="计划年度（默认取标题中的年份）"),
     issued: str | None = typer.Option(None, "--issued", help="发文日期"),
     password: str | None = typer.Option(None, "--password", help="工作簿打开密码"),
-    force: bool = typer.Option(False, "--force", help="覆盖已存在的输出文件"),
+    force: bool = typer.Option(False, "--force", help="覆盖已存在的输出文件（只覆盖 xltool 生成的文件）"),
+    decrypt_copies: bool = typer.Option(False, "--decrypt-copies", help="有打开密码的台账，其标注副本不加密（默认沿用原密码）"),
     max_cells: int | None = typer.Option(None, "--max-cells", help="单个工作表最多单元格数（安全上限）"),
     max_mb: int | None = typer.Option(None, "--max-mb", help="解压后最大大小（MB，安全上限）"),
 ):
@@ -234,7 +254,7 @@ def check(
     from .config import load_config, load_roster
 
     try:
-        as_of_d = parse_date(as_of, "基准日期") or dt.date.today()
+        as_of_d = parse_date(as_of, "基准日期")
         issued_d = parse_date(issued, "发文日期")
         cfg = load_config(config)
         limits = _limits(max_cells, max_mb)
@@ -242,7 +262,7 @@ def check(
         if report:
             from .write.atomic import guard_output
 
-            guard_output(report, inputs, force)
+            guard_output(report, inputs + [p for p in (plan, roster, config) if p], force)
         ros = load_roster(roster) if roster else cfg.roster
         plan_obj = _plan(plan, year, issued_d, as_of_d, password, limits)
     except (UsageError, UnreadableFile) as e:
@@ -253,6 +273,7 @@ def check(
         result = check_paths(inputs, opts, jobs=jobs, progress=Progress("检查中"))
     if not result.files:
         fail("没有找到要检查的文件（.xlsx .xlsm .xls）")
+    copies_ok = True
     try:
         if report:
             from .write.report import write_report
@@ -265,10 +286,9 @@ def check(
             dirs = [str(p) if p.is_dir() else str(p.parent) for p in inputs]
             base = os.path.commonpath([os.path.abspath(d) for d in dirs]) if dirs else None
             rel_base = os.path.relpath(base) if base else None
-            for label, problem in annotate_all(result, annotate, rel_base, password, force):
-                if problem:
-                    err(f"提示：{label}：{problem}")
-            err(f"标注副本已写入 {annotate}/")
+            outcomes = annotate_all(result, annotate, rel_base, password, force, decrypt_copies,
+                                    progress=Progress("写出标注副本"))
+            copies_ok = report_copies(outcomes, f"标注副本（{annotate}）")
     except UsageError as e:
         fail(str(e))
     if want_json(json_out, fmt):
@@ -279,7 +299,7 @@ def check(
         typer.echo(findings_csv(result), nl=False)
     else:
         print_check_text(result)
-    raise typer.Exit(exit_code(result))
+    raise typer.Exit(exit_code(result) if copies_ok else int(Exit.ERROR))
 
 
 @app.command()
@@ -321,22 +341,20 @@ def rollup(
     from .rollup import rollup as do_rollup
 
     try:
-        as_of_d = parse_date(as_of, "基准日期") or dt.date.today()
+        as_of_d = parse_date(as_of, "基准日期")
         issued_d = parse_date(issued, "发文日期")
         cfg = load_config(config)
         if out:
             from .write.atomic import guard_output
 
-            guard_output(out, list(paths), force)
+            guard_output(out, list(paths) + [p for p in (plan, roster, config) if p], force)
         ros = load_roster(roster) if roster else cfg.roster
         plan_obj = _plan(plan, year, issued_d, as_of_d, password, _limits(None, None))
+        result = do_rollup(paths, as_of_d, cfg, ros, plan_obj, year, issued_d, password, progress=Progress("读取中"))
     except (UsageError, UnreadableFile) as e:
         fail(str(e))
-    result = do_rollup(paths, as_of_d, cfg, ros, plan_obj, year, issued_d, password, progress=Progress("读取中"))
-    if not result.files and not result.errors:
+    if not result.files and not result.unreadable and not result.empty and not result.skipped:
         fail("没有找到台账文件（.xlsx .xlsm .xls）")
-    for f, e in result.errors:
-        err(f"提示：{f}：无法读取：{e}")
     if out:
         from .write.summary import write_summary
 
@@ -345,15 +363,31 @@ def rollup(
     if want_json(json_out, fmt):
         print_json(result.to_json())
     else:
-        typer.echo(f"{pad('名次', 5)}{pad('单位', 22)}{pad('任务', 6)}{pad('完成', 6)}{pad('推进中', 7)}"
-                   f"{pad('逾期', 6)}{pad('完成率', 8)}得分")
-        for i, u in enumerate(result.units, start=1):
-            score = "—" if u.score is None else f"{u.score:.1f}/{u.max_score:.0f}" if u.max_score else f"{u.score:.1f}"
-            typer.echo(f"{pad(str(i), 5)}{pad(u.unit, 22)}{pad(str(u.tasks), 6)}{pad(str(u.completed), 6)}"
-                       f"{pad(str(u.in_progress), 7)}{pad(str(u.overdue), 6)}{pad(f'{u.completion_rate:.0%}', 8)}{score}")
-        if result.missing:
-            typer.echo(f"未报送（{len(result.missing)}）：" + "、".join(result.missing))
-    raise typer.Exit(int(Exit.ERROR) if result.errors else 0)
+        print_rollup_text(result)
+    raise typer.Exit(int(Exit.ERROR) if result.unreadable else 0)
+
+
+def print_rollup_text(result) -> None:
+    typer.echo(f"{pad('名次', 5)}{pad('单位', 22)}{pad('任务', 6)}{pad('完成', 6)}{pad('推进中', 7)}"
+               f"{pad('逾期', 6)}{pad('完成率', 8)}得分")
+    for i, u in enumerate(result.units, start=1):
+        score = "—" if u.score is None else f"{u.score:.1f}/{u.max_score:.0f}" if u.max_score else f"{u.score:.1f}"
+        typer.echo(f"{pad(str(i), 5)}{pad(u.unit, 22)}{pad(str(u.tasks), 6)}{pad(str(u.completed), 6)}"
+                   f"{pad(str(u.in_progress), 7)}{pad(str(u.overdue), 6)}{pad(f'{u.completion_rate:.0%}', 8)}{score}")
+    lines = [(f"已报送（{len(result.reported)}）", "、".join(result.reported))]
+    lines += [(f"未报送（{len(result.missing)}）", "、".join(result.missing))] if result.missing else []
+    lines += [(f"无法读取（{len(result.unreadable)}）",
+               "；".join(f"{u.unit or '单位不明'}：{u.file}（{u.reason}）" for u in result.unreadable))
+              ] if result.unreadable else []
+    lines += [(f"空白台账（{len(result.empty)}）", "；".join(f"{e['unit'] or '单位不明'}：{e['file']}"
+                                                       for e in result.empty))] if result.empty else []
+    lines += [(f"未计入的旧版或重复台账（{len(result.set_aside)}）",
+               "；".join(f"{a.unit}：{a.file}（采用 {a.kept}）" for a in result.set_aside))] if result.set_aside else []
+    lines += [(f"跳过 xltool 生成的文件（{len(result.skipped)}）", "、".join(f for f, _ in result.skipped))
+              ] if result.skipped else []
+    for head, text in lines:
+        typer.echo(f"{head}：{text}")
+    typer.echo(f"基准日期：{result.base_dates()}")
 
 
 template_app = typer.Typer(help="台账模板：列出模板，或按模板新建台账。", no_args_is_help=True)

@@ -30,3 +30,12 @@ class LimitExceeded(UnreadableFile):
 
 class UsageError(XltoolError):
     """Bad command-line input: a date that is not a date, an unknown kind, an existing output."""
+
+
+class OurOutput(UnreadableFile):
+    """A workbook xltool itself wrote (a report, a summary, an annotated or filled copy):
+    never read back as a ledger. ``kind`` is what it is, in Chinese."""
+
+    def __init__(self, path: str, kind: str):
+        self.kind = kind
+        super().__init__(path, f"这是 xltool 生成的{kind}，不是台账，已跳过")

@@ -4,6 +4,7 @@ are matched to (by 序号 and task text, robust to whitespace)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from .model import Task
 from .textnorm import squash
@@ -35,9 +36,25 @@ class Plan:
     def from_ledger(cls, ledger) -> Plan:
         return cls(ledger.path, [t for table in ledger.tables for t in table.tasks])
 
+    @cached_property
+    def typos(self) -> dict[str, str]:
+        """The plan's own misspelt unit names: {name seen once: the frequent name it is one
+        or two characters from} (县开发区管委会 → 县经济开发区管委会). ``check`` on the plan
+        reports them; the roster counts them as the name meant, not as a unit of their own."""
+        from collections import Counter
+
+        from .units import near_duplicates
+
+        return near_duplicates(Counter(u for t in self.tasks for u in t.units))
+
     def roster(self) -> Roster:
-        names = [u for t in self.tasks for u in t.units]
-        return Roster.from_names(names, source=f"任务表 {self.path}")
+        """The plan's units as the default roster, its typos as aliases of the name meant."""
+        from .units import unit_key
+
+        names = [u for t in self.tasks for u in t.units if u not in self.typos]
+        aliases = {unit_key(typo): meant for typo, meant in self.typos.items()}
+        return Roster(names=list(dict.fromkeys(n for n in names if n)), aliases=aliases,
+                      source=f"任务表 {self.path}")
 
     def match(self, t: Task) -> Task | None:
         """The plan task a ledger row is, or None."""

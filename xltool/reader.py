@@ -61,19 +61,28 @@ def tables_of_grid(grid: Grid, year: int | None = None, issued: dt.date | None =
 
 def read_ledger(path, year: int | None = None, issued: dt.date | None = None,
                 as_of: dt.date | None = None, password: str | None = None,
-                limits: Limits = DEFAULT_LIMITS, label: str | None = None) -> Ledger:
-    """Read a workbook and every task table in it. Raises UnreadableFile."""
-    book = read_book(path, password=password, limits=limits, label=label)
+                limits: Limits = DEFAULT_LIMITS, label: str | None = None, skip_ours: bool = False) -> Ledger:
+    """Read a workbook and every task table in it. Raises UnreadableFile (OurOutput for
+    a workbook xltool wrote, with ``skip_ours``)."""
+    book = read_book(path, password=password, limits=limits, label=label, skip_ours=skip_ours)
     return ledger_from_book(book, year=year, issued=issued, as_of=as_of)
 
 
 def ledger_from_book(book: Book, year: int | None = None, issued: dt.date | None = None,
                      as_of: dt.date | None = None) -> Ledger:
-    """The task tables of grids already read (from a file, a Word notice or live Excel)."""
-    default_year = (as_of or dt.date.today()).year
+    """The task tables of grids already read (from a file, a Word notice or live Excel).
+
+    A table whose text names no plan year takes the year of the base date: ``as_of``, else
+    the ledger's own 填报日期 (so that last year's ledger checked in January keeps its year),
+    else today's."""
     ledger = Ledger(path=book.path, book=book)
-    for grid in book.sheets:
-        ledger.tables.extend(tables_of_grid(grid, year, issued, default_year, context=book.context))
+
+    def build(default_year: int | None) -> list[Table]:
+        return [t for grid in book.sheets for t in tables_of_grid(grid, year, issued, default_year, book.context)]
+
+    ledger.tables = build(as_of.year if as_of else None)
     ledger.unit = next((t.unit for t in ledger.tables if t.unit), None)
     ledger.report_date = next((t.report_date for t in ledger.tables if t.report_date), None)
+    if as_of is None and any(t.year is None for t in ledger.tables):
+        ledger.tables = build((ledger.report_date or dt.date.today()).year)
     return ledger

@@ -2,24 +2,26 @@
 
 Where a unit's figures come from (SPEC §3): the rows naming it in its own ledger (the file
 whose 填报单位 cell, else whose file name, is that unit); for a single whole-table file, all
-rows naming it. Overdue, due-soon and completed-late are decided by the very rule functions
-``xltool check`` runs, so the two commands always agree.
+rows naming it. Of several ledgers from one unit only the newest counts (submissions.py).
+Overdue, due-soon and completed-late are decided by the very rule functions ``xltool check``
+runs, each ledger at its own base date, so the two commands always agree.
 
-Scores
-------
-Assessment tables (考核任务分解表): a row's points are its 分值 cell, else its level-1
-indicator's points split evenly over the indicator's rows (a block repeated after a page
-break is one indicator). A row scores the reviewer's 考核得分 if present, else the 自评分,
-else status factor × points (已完成 1, 推进中 0.5, 未启动 0) minus ``overdue_deduction`` ×
-points when overdue. 加减分项目 rows add (加分项) or subtract (减分项) their 得分/自评分 and
-have no maximum. A unit's score and max_score sum the rows naming it.
+Scores (README "How the score is computed"; the 计分说明 sheet of 汇总.xlsx says the same)
+-----------------------------------------------------------------------------------------
+Every task row earns a credit between 0 and 1 (``task_credit``):
 
-Division and decomposition tables: 0–100,
-    completion = (completed + in_progress_factor × in_progress) / tasks
-    timeliness = 1 − (overdue + late_factor × completed_late) / tasks
-    score      = 100 × (completion_weight × completion + timeliness_weight × timeliness)
-with defaults 0.5, 0.5, 0.7 and 0.3. Every weight can be set in the ``[scoring]`` table of
-the config file.
+    已完成, on time                         1
+    已完成 after its due date               late_credit (0.5)
+    past due and not done (overdue)         0
+    ongoing (持续推进), not done            status factor, only with evidence of the work
+                                            (佐证材料; 进展情况 where there is no such column)
+    anything else not done                  status factor: 推进中 0.5, 未启动 0
+
+Division and decomposition tables: score = 100 × Σ credit / tasks. Assessment tables
+(考核任务分解表): a row's points are its 分值 cell, else its level-1 indicator's points split
+evenly over the indicator's rows; the row scores the reviewer's 考核得分, else the 自评分,
+else credit × points; 加减分项目 rows add or subtract their score. Every weight can be set in
+the ``[scoring]`` table of xltool.toml.
 """
 
 from __future__ import annotations
@@ -28,20 +30,19 @@ import datetime as dt
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from pathlib import Path
 
+from .basedate import BaseDate, base_date, describe_all
 from .config import Config
+from .errors import UsageError
 from .model import Table, Task
+from .submissions import SetAside, Submission, choose, file_time, file_unit
 from .textnorm import cell_number, squash
 from .units import Roster, unit_key
 
 DEFAULT_SCORING = {
     "status_factor": {"done": 1.0, "in_progress": 0.5, "not_started": 0.0},
-    "overdue_deduction": 0.2,
-    "completion_weight": 0.7,
-    "timeliness_weight": 0.3,
-    "in_progress_factor": 0.5,
-    "late_factor": 0.5,
+    "late_credit": 0.5,
+    "ongoing_needs_evidence": True,
 }
 _GROUP = re.compile(r"^(各|相关|有关)|各部门|各单位|有关部门|相关部门|各有关|各相关|各直属")
 
@@ -63,12 +64,12 @@ class UnitFigures:
     due_soon: int = 0
     completed_late: int = 0
     completed_on_time: int = 0
+    ongoing: int = 0
     score: float | None = None
     max_score: float | None = None
     sources: set = field(default_factory=set)
-    # for the division/decomposition score
-    _div_tasks: int = 0
-    _div: dict = field(default_factory=lambda: defaultdict(int))
+    credit: float = 0.0  # Σ task credit over division/decomposition rows
+    credited: int = 0  # the number of those rows
 
     @property
     def completion_rate(self) -> float:
@@ -78,10 +79,14 @@ class UnitFigures:
     def on_time_rate(self) -> float:
         return round(self.completed_on_time / self.completed, 4) if self.completed else 0.0
 
+    @property
+    def score_rate(self) -> float | None:
+        return self.score / self.max_score if self.score is not None and self.max_score else None
+
     def to_json(self) -> dict:
         return {"unit": self.unit, "tasks": self.tasks, "lead_tasks": self.lead_tasks, "completed": self.completed,
                 "in_progress": self.in_progress, "not_started": self.not_started, "overdue": self.overdue,
-                "due_soon": self.due_soon, "completed_late": self.completed_late,
+                "due_soon": self.due_soon, "completed_late": self.completed_late, "ongoing": self.ongoing,
                 "completion_rate": self.completion_rate, "on_time_rate": self.on_time_rate,
                 "score": None if self.score is None else round(self.score, 2),
                 "max_score": None if self.max_score is None else round(self.max_score, 2),
@@ -103,28 +108,97 @@ class RowResult:
     points: float | None = None
     score: float | None = None
     bonus: int = 0  # +1 加分项, -1 减分项
+    credit: float = 0.0
+    late: bool = False  # completed after its due date
+    soon: bool = False  # due within the due-soon window
+
+
+@dataclass
+class Unreadable:
+    """A file of the batch that could not be read, and the unit it is from where known."""
+
+    file: str
+    reason: str
+    unit: str | None = None
+
+    def to_json(self) -> dict:
+        return {"file": self.file, "error": self.reason, "unit": self.unit}
 
 
 @dataclass
 class Rollup:
-    as_of: dt.date
+    as_of: dt.date | None  # --as-of; None where each ledger had its own base date
     units: list[UnitFigures]
-    missing: list[str]
+    missing: list[str]  # roster units that sent nothing at all
     rows: list[RowResult]
-    files: list[dict]
-    errors: list[tuple[str, str]]
+    files: list[dict]  # one per ledger counted
+    unreadable: list[Unreadable] = field(default_factory=list)
+    empty: list[dict] = field(default_factory=list)  # ledgers with no task rows: file, unit
+    set_aside: list[SetAside] = field(default_factory=list)  # older ledgers of a unit
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # files xltool wrote itself
+    bases: list[BaseDate] = field(default_factory=list)
+    plan_typos: dict[str, str] = field(default_factory=dict)  # plan's misspelt unit -> the name meant
+    scoring: dict = field(default_factory=lambda: dict(DEFAULT_SCORING))
+
+    @property
+    def errors(self) -> list[tuple[str, str]]:
+        return [(u.file, u.reason) for u in self.unreadable]
+
+    @property
+    def reported(self) -> list[str]:
+        return sorted({f["unit"] for f in self.files if f["unit"]})
+
+    def base_dates(self) -> str:
+        return describe_all(self.as_of, self.bases)
 
     def to_json(self) -> dict:
-        return {"as_of": self.as_of.isoformat(), "units": [u.to_json() for u in self.units],
-                "missing": self.missing, "files": self.files,
-                "unreadable": [{"file": f, "error": e} for f, e in self.errors]}
+        return {"as_of": (self.as_of or dt.date.today()).isoformat(),
+                "as_of_source": "option" if self.as_of else "per-ledger", "base_dates": self.base_dates(),
+                "units": [u.to_json() for u in self.units], "missing": self.missing, "reported": self.reported,
+                "files": self.files, "unreadable": [u.to_json() for u in self.unreadable], "empty": self.empty,
+                "set_aside": [s.to_json() for s in self.set_aside],
+                "skipped": [{"file": f, "reason": r} for f, r in self.skipped],
+                "plan_typos": self.plan_typos, "scoring": self.scoring}
 
 
-def _scoring(config: Config) -> dict:
+def scoring_of(config: Config) -> dict:
+    """The score weights: the defaults with the config's [scoring] table applied."""
     s = dict(DEFAULT_SCORING)
     for k, v in config.scoring.items():
-        s[k] = {**DEFAULT_SCORING["status_factor"], **v} if k == "status_factor" else float(v)
+        if k not in DEFAULT_SCORING:
+            raise UsageError(f"配置 [scoring] 中没有“{k}”这一项（可用：{'、'.join(DEFAULT_SCORING)}）")
+        try:
+            if k == "status_factor":
+                s[k] = {**DEFAULT_SCORING[k], **{c: float(x) for c, x in v.items()}}
+            elif k == "ongoing_needs_evidence":
+                s[k] = v if isinstance(v, bool) else str(v).strip().lower() in ("true", "1", "是")
+            else:
+                s[k] = float(v)
+        except (TypeError, ValueError, AttributeError):
+            raise UsageError(f"配置 [scoring] 中“{k}”的值“{v}”无效") from None
     return s
+
+
+def shows_work(t: Task, table: Table) -> bool:
+    """Whether a row shows evidence of the period's work: its 佐证材料, or its 进展情况 where
+    the table has no evidence column; a table with neither cannot tell, and is believed."""
+    if table.has("evidence"):
+        return bool(t.evidence and t.evidence.strip())
+    if table.has("progress"):
+        return bool(t.progress and t.progress.strip())
+    return True
+
+
+def task_credit(t: Task, table: Table, cls: str | None, overdue: bool, late: bool, scoring: dict) -> float:
+    """What one task row earns, 0 to 1 (the table in the module's docstring)."""
+    factor = scoring["status_factor"]
+    if cls == "done":
+        return scoring["late_credit"] if late else factor["done"]
+    if overdue:
+        return 0.0
+    if t.deadline.kind == "ongoing" and scoring["ongoing_needs_evidence"] and not shows_work(t, table):
+        return 0.0
+    return factor.get(cls or "not_started", 0.0)
 
 
 def _bonus_sign(t: Task) -> int:
@@ -171,157 +245,195 @@ def assessment_row_points(table: Table, split: dict[str, tuple[float, int]] | No
     return out
 
 
-def _file_unit(ledger, known: dict[str, str]) -> str | None:
-    """The unit a ledger is from: its 填报单位 cell, else a known unit name in its file name."""
-    if ledger.unit:
-        return known.get(unit_key(ledger.unit), ledger.unit)
-    stem = unit_key(Path(ledger.path).stem)
-    if stem in known:
-        return known[stem]
-    hits = [k for k in known if len(k) >= 3 and k in stem]
-    return known[max(hits, key=len)] if hits else None
-
-
-def rollup(paths, as_of: dt.date, config: Config | None = None, roster: Roster | None = None,
-           plan=None, year: int | None = None, issued: dt.date | None = None, password: str | None = None,
-           progress=None) -> Rollup:
-    """Read the ledgers under ``paths`` and roll them up (unreadable files are listed)."""
+def _read_all(paths, year, issued, as_of, password, progress):
+    """Every file under ``paths`` read, each on its own: (ledgers, unreadable, skipped).
+    Nothing one file does (a damaged package, a reader's panic, a bug of ours) stops the others."""
     from .check import discover
-    from .errors import UnreadableFile
+    from .errors import OurOutput, UnreadableFile
     from .reader import read_ledger
 
-    ledgers, errors = [], []
+    ledgers, unreadable, skipped = [], [], []
     files = discover(paths)
     for i, (label, p) in enumerate(files, start=1):
         try:
-            ledgers.append(read_ledger(p, year=year, issued=issued, as_of=as_of, password=password, label=label))
+            ledgers.append(read_ledger(p, year=year, issued=issued, as_of=as_of, password=password, label=label,
+                                       skip_ours=True))
+        except OurOutput as e:
+            skipped.append((label, e.reason))
         except UnreadableFile as e:
-            errors.append((label, e.reason))
+            unreadable.append(Unreadable(label, e.reason))
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException as e:  # noqa: BLE001 (a native reader's panic is a BaseException)
+            unreadable.append(Unreadable(label, f"读取时出错（{type(e).__name__}），请将此文件反馈给开发者"))
         if progress:
             progress(i, len(files))
-    return rollup_ledgers(ledgers, as_of, config, roster, plan, errors)
+    return ledgers, unreadable, skipped
 
 
-def rollup_ledgers(ledgers, as_of: dt.date, config: Config | None = None, roster: Roster | None = None,
-                   plan=None, errors=None) -> Rollup:
+def rollup(paths, as_of: dt.date | None = None, config: Config | None = None, roster: Roster | None = None,
+           plan=None, year: int | None = None, issued: dt.date | None = None, password: str | None = None,
+           progress=None) -> Rollup:
+    """Read the ledgers under ``paths`` and roll them up. ``as_of`` None: each ledger is
+    judged at its own 填报日期 (else today). Unreadable files are listed, never fatal."""
+    ledgers, unreadable, skipped = _read_all(paths, year, issued, as_of, password, progress)
+    res = rollup_ledgers(ledgers, as_of, config, roster, plan, unreadable)
+    res.skipped = skipped
+    return res
+
+
+class _Batch:
+    """What the roll-up of one batch knows beyond a single row: names, owners, the context."""
+
+    def __init__(self, ledgers, roster: Roster | None, plan):
+        self.roster = roster
+        self.known: dict[str, str] = {unit_key(n): n for n in (roster.names if roster else [])}
+        if roster:
+            self.known.update(roster.aliases)
+        for led in ledgers:
+            for table in led.tables:
+                for t in table.tasks:
+                    for n in t.units:
+                        self.known.setdefault(unit_key(n), self.canon(n))
+        self.plan_split = level1_split(plan.tasks) if plan is not None else {}
+
+    def canon(self, name: str) -> str:
+        return (self.roster.canonical(name) if self.roster else None) or name
+
+    def names(self, units: list[str]) -> list[str]:
+        """Unit names with groups expanded, in the roster's spelling, each once."""
+        expand = self.roster.expand if self.roster else (lambda n: [n])
+        return list(dict.fromkeys(c for n in units for c in map(self.canon, expand(n))))
+
+    def owner(self, unit_cell: str | None, path: str) -> str | None:
+        return file_unit(unit_cell, path, self.known)
+
+
+def rollup_ledgers(ledgers, as_of: dt.date | None, config: Config | None = None, roster: Roster | None = None,
+                   plan=None, unreadable: list[Unreadable] | None = None) -> Rollup:
     """Roll up ledgers already read (from files or from live Excel)."""
-    from .rules import RULES, Context, _load_rule_modules, hits_of
-
-    _load_rule_modules()
-    errors = list(errors or [])
     config = config or Config()
     if roster is None and plan is not None:
         roster = plan.roster()
-    scoring = _scoring(config)
+    batch = _Batch(ledgers, roster, plan)
+    unreadable = list(unreadable or [])
+    for u in unreadable:
+        u.unit = batch.owner(None, u.file)
+    owners = [batch.owner(led.unit, led.path) for led in ledgers]
+    empty = [{"file": led.path, "unit": me} for led, me in zip(ledgers, owners, strict=True)
+             if not any(t.tasks for t in led.tables)]
+    subs = [Submission(i, led.path, me, led.report_date, file_time(led.book.path))
+            for i, (led, me) in enumerate(zip(ledgers, owners, strict=True)) if any(t.tasks for t in led.tables)]
+    kept, set_aside, _ = choose(subs)
+    counted = [(ledgers[s.index], owners[s.index]) for s in subs if s.index in kept]
+    result = Rollup(as_of, [], [], [], [], unreadable, empty, set_aside, scoring=scoring_of(config),
+                    plan_typos=dict(getattr(plan, "typos", {}) or {}))
+    figures = _tally(counted, result, batch, config, plan)
+    result.units = sorted(figures.values(), key=lambda f: (-(f.score_rate if f.score_rate is not None else -1),
+                                                          -f.completion_rate, f.overdue, f.unit))
+    result.missing = _missing(roster, result, owners)
+    return result
 
-    def canon(name: str) -> str:
-        return (roster.canonical(name) if roster else None) or name
 
-    def expand(name: str) -> list[str]:
-        return roster.expand(name) if roster else [name]
+def _missing(roster: Roster | None, result: Rollup, owners: list[str | None]) -> list[str]:
+    """Roster units that sent nothing: not a counted ledger, not an unreadable or a blank one."""
+    if not roster:
+        return []
+    sent = {unit_key(u) for u in owners if u} | {unit_key(u.unit) for u in result.unreadable if u.unit}
+    return [n for n in roster.names if unit_key(n) not in sent and not is_group_name(n)]
 
-    known: dict[str, str] = {}
-    for n in (roster.names if roster else []):
-        known[unit_key(n)] = n
-    for led in ledgers:
-        for table in led.tables:
-            for t in table.tasks:
-                for n in t.units:
-                    known.setdefault(unit_key(n), canon(n))
-    owner = {led.path: _file_unit(led, known) for led in ledgers}
-    own_files = {u for u in owner.values() if u}
-    whole = len(ledgers) == 1 and not own_files
 
-    ctx = Context(as_of=as_of, config=config, roster=roster, plan=plan)
-    plan_split = level1_split(plan.tasks) if plan is not None else {}
-    overdue_rule, soon_rule, late_rule = RULES["overdue"], RULES["due-soon"], RULES["completed-late"]
+def _tally(counted, result: Rollup, batch: _Batch, config: Config, plan) -> dict[str, UnitFigures]:
+    """Every counted ledger's rows into per-unit figures (and result.rows, result.files)."""
+    from .rules import Context
+
     figures: dict[str, UnitFigures] = {}
-    rows: list[RowResult] = []
-    file_rows = []
-
-    def fig(u: str) -> UnitFigures:
-        if u not in figures:
-            figures[u] = UnitFigures(u)
-        return figures[u]
-
-    for led in ledgers:
-        me = owner[led.path]
-        # the units each row names, groups expanded, in the roster's spelling
-        named_in = {id(t): list(dict.fromkeys(c for n in t.units for c in map(canon, expand(n))))
-                    for tb in led.tables for t in tb.tasks}
-        # a unit's own ledger is its own even where its rows misspell its name
-        # (check reports the typo); then every row of it counts for the unit
-        names_me = me is not None and any(me in named for named in named_in.values())
+    own_files = {me for _, me in counted if me}
+    whole = len(counted) == 1 and not own_files
+    for led, me in counted:
+        base = base_date(result.as_of, led.report_date)
+        result.bases.append(base)
+        ctx = Context(as_of=base.date, config=config, roster=batch.roster, plan=plan)
         n_tasks = n_overdue = 0
+        named_in = {id(t): batch.names(t.units) for tb in led.tables for t in tb.tasks}
+        # a unit's own ledger is its own even where its rows misspell its name (check
+        # reports the typo); then every row of it counts for the unit
+        names_me = me is not None and any(me in named for named in named_in.values())
         for table in led.tables:
-            pts = assessment_row_points(table, plan_split) if table.kind == "assessment" else {}
+            pts = assessment_row_points(table, batch.plan_split) if table.kind == "assessment" else {}
             for t in table.tasks:
                 named = named_in[id(t)]
-                lead = {c for n in t.lead_units for c in map(canon, expand(n))}
                 if whole or me is None:
-                    counted = [u for u in named if u not in own_files]
+                    units = [u for u in named if u not in own_files]
                 else:
-                    counted = [me] if me in named or not named or not names_me else []
-                overdue = bool(hits_of(overdue_rule.func(t, table, ctx)))
-                soon = bool(hits_of(soon_rule.func(t, table, ctx)))
-                late = bool(hits_of(late_rule.func(t, table, ctx)))
+                    units = [me] if me in named or not named or not names_me else []
+                row = _row(led, table, t, units, ctx, pts, result.scoring)
+                result.rows.append(row)
                 n_tasks += 1
-                n_overdue += overdue
-                cls = ctx.config.status_class(t.status)
-                row = RowResult(led.path, led.book.path, table.sheet, table, t, counted, cls, overdue,
-                                bonus=_bonus_sign(t) if table.kind == "assessment" else 0)
-                if table.kind == "assessment":
-                    row.points = pts.get(t.excel_row)
-                    row.score = _row_score(t, row, cls, overdue, scoring)
-                rows.append(row)
-                for u in counted:
-                    f = fig(u)
-                    f.sources.add(led.path)
-                    if row.bonus:
-                        f.score = (f.score or 0.0) + (row.score or 0.0)
-                        continue
-                    f.tasks += 1
-                    f.lead_tasks += u in lead
-                    if cls == "done":
-                        f.completed += 1
-                    elif cls == "in_progress":
-                        f.in_progress += 1
-                    else:
-                        f.not_started += 1
-                    f.overdue += overdue
-                    f.due_soon += soon
-                    f.completed_late += late
-                    if cls == "done" and not late:
-                        f.completed_on_time += 1
-                    if table.kind == "assessment":
-                        if row.points is not None:
-                            f.score = (f.score or 0.0) + (row.score or 0.0)
-                            f.max_score = (f.max_score or 0.0) + row.points
-                    else:
-                        f._div_tasks += 1
-                        f._div["completed"] += cls == "done"
-                        f._div["in_progress"] += cls == "in_progress"
-                        f._div["overdue"] += overdue
-                        f._div["late"] += late
-        file_rows.append({"file": led.path, "unit": me, "tasks": n_tasks, "overdue": n_overdue})
-
+                n_overdue += row.overdue
+                lead = set(batch.names(t.lead_units))
+                for u in units:
+                    if u not in figures:
+                        figures[u] = UnitFigures(u)
+                    _add(figures[u], row, u in lead, led.path)
+        result.files.append({"file": led.path, "unit": me, "tasks": n_tasks, "overdue": n_overdue,
+                             "as_of": base.date.isoformat(), "as_of_source": base.source,
+                             "report_date": led.report_date.isoformat() if led.report_date else None})
     for f in figures.values():
-        if f.max_score is None and f._div_tasks:
-            d, n = f._div, f._div_tasks
-            completion = (d["completed"] + scoring["in_progress_factor"] * d["in_progress"]) / n
-            timeliness = 1 - (d["overdue"] + scoring["late_factor"] * d["late"]) / n
-            f.score = 100 * (scoring["completion_weight"] * completion + scoring["timeliness_weight"] * timeliness)
+        if f.max_score is None and f.credited:
+            f.score = 100 * f.credit / f.credited
             f.max_score = 100.0
-    units = sorted(figures.values(), key=lambda f: (-(f.score / f.max_score if f.score is not None and f.max_score
-                                                       else -1), -f.completion_rate, f.overdue, f.unit))
-    missing = []
-    if roster:
-        sent = {unit_key(u) for u in own_files}
-        missing = [n for n in roster.names if unit_key(n) not in sent and not is_group_name(n)]
-    return Rollup(as_of, units, missing, rows, file_rows, errors)
+    return figures
 
 
-def _row_score(t: Task, row: RowResult, cls: str | None, overdue: bool, scoring: dict) -> float | None:
+def _row(led, table: Table, t: Task, units: list[str], ctx, pts: dict, scoring: dict) -> RowResult:
+    """One task row judged: status class, overdue (the check's own rule), credit, points."""
+    from .rules import RULES, hits_of
+
+    cls = ctx.config.status_class(t.status)
+    overdue = bool(hits_of(RULES["overdue"].func(t, table, ctx)))
+    late = bool(hits_of(RULES["completed-late"].func(t, table, ctx))) if table.has("done_date") else False
+    row = RowResult(led.path, led.book.path, table.sheet, table, t, units, cls, overdue,
+                    bonus=_bonus_sign(t) if table.kind == "assessment" else 0,
+                    credit=task_credit(t, table, cls, overdue, late, scoring), late=late,
+                    soon=bool(hits_of(RULES["due-soon"].func(t, table, ctx))))
+    if table.kind == "assessment":
+        row.points = pts.get(t.excel_row)
+        row.score = _row_score(t, row)
+    return row
+
+
+def _add(f: UnitFigures, row: RowResult, leads: bool, source: str) -> None:
+    """One row into one unit's figures."""
+    f.sources.add(source)
+    if row.bonus:
+        f.score = (f.score or 0.0) + (row.score or 0.0)
+        return
+    f.tasks += 1
+    f.lead_tasks += leads
+    if row.status == "done":
+        f.completed += 1
+        f.completed_on_time += not row.late
+    elif row.status == "in_progress":
+        f.in_progress += 1
+    else:
+        f.not_started += 1
+    f.overdue += row.overdue
+    f.due_soon += row.soon
+    f.completed_late += row.late
+    f.ongoing += row.task.deadline.kind == "ongoing"
+    if row.table.kind == "assessment":
+        if row.points is not None:
+            f.score = (f.score or 0.0) + (row.score or 0.0)
+            f.max_score = (f.max_score or 0.0) + row.points
+    else:
+        f.credit += row.credit
+        f.credited += 1
+
+
+def _row_score(t: Task, row: RowResult) -> float | None:
+    """An assessment row's score: 考核得分, else 自评分, else credit × points; a bonus row
+    adds or subtracts its score."""
     given = cell_number(t.score)
     if given is None:
         given = cell_number(t.self_score)
@@ -329,8 +441,4 @@ def _row_score(t: Task, row: RowResult, cls: str | None, overdue: bool, scoring:
         return abs(given or 0.0) * row.bonus
     if row.points is None:
         return None
-    if given is not None:
-        return given
-    factor = scoring["status_factor"].get(cls or "not_started", 0.0)
-    value = factor * row.points - (scoring["overdue_deduction"] * row.points if overdue else 0.0)
-    return max(0.0, value)
+    return given if given is not None else row.credit * row.points

@@ -81,17 +81,18 @@ class OpenedBook(NamedTuple):
 
 
 def read_book(path, password: str | None = None, limits: Limits = DEFAULT_LIMITS,
-              label: str | None = None) -> Book:
+              label: str | None = None, skip_ours: bool = False) -> Book:
     """Read every sheet of a workbook (values and merges) into plain grids.
 
     ``label`` names the file in messages (the path as the user gave it).
-    Raises UnreadableFile, with a Chinese reason, for anything that is not a readable workbook.
+    Raises UnreadableFile, with a Chinese reason, for anything that is not a readable workbook
+    (and, with ``skip_ours``, OurOutput for a workbook xltool wrote: batches skip those).
     """
-    return open_book(path, password, limits, label).read()
+    return open_book(path, password, limits, label, skip_ours).read()
 
 
 def open_book(path, password: str | None = None, limits: Limits = DEFAULT_LIMITS,
-              label: str | None = None) -> OpenedBook:
+              label: str | None = None, skip_ours: bool = False) -> OpenedBook:
     """The first half of read_book: look at the file (what it really is, whether it is safe
     and within the limits) and return its size and the call that reads its grids.
 
@@ -125,7 +126,7 @@ def open_book(path, password: str | None = None, limits: Limits = DEFAULT_LIMITS
                 data = p.read_bytes()
             except OSError as e:
                 raise UnreadableFile(label, f"无法读取文件（{e.strerror or e}）") from None
-        fmt = check_zip(label, data, limits, errors)
+        fmt = check_zip(label, data, limits, errors, skip_ours)
         if fmt == "docx":
             from .docx_reader import read_docx
 
@@ -155,7 +156,7 @@ def open_book(path, password: str | None = None, limits: Limits = DEFAULT_LIMITS
         else:
             fmt = "xlsx"
             if dec.getvalue().startswith(b"PK"):
-                check_zip(label, dec.getvalue(), limits)
+                check_zip(label, dec.getvalue(), limits, skip_ours=skip_ours)
             else:
                 fmt = "xls"
             source = dec

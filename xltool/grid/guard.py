@@ -18,7 +18,7 @@ import zlib
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..errors import LimitExceeded, UnreadableFile
+from ..errors import LimitExceeded, OurOutput, UnreadableFile
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -121,12 +121,14 @@ def _sheet_names(zf, names: dict, path: str) -> dict[str, str]:
     return out
 
 
-def check_zip(path: str, source: str | bytes, limits: Limits, errors: dict | None = None) -> str:
+def check_zip(path: str, source: str | bytes, limits: Limits, errors: dict | None = None,
+              skip_ours: bool = False) -> str:
     """Check an OOXML package (a file path or its bytes); return 'xlsx', 'docx' or 'ods'.
 
     ``path`` names the file in messages. Raises UnreadableFile / LimitExceeded. When
     ``errors`` is a dict it receives {sheet name: {"B7": "#REF!"}}: formula error values,
-    which calamine hands back as empty cells.
+    which calamine hands back as empty cells. With ``skip_ours`` a workbook xltool wrote
+    raises OurOutput (a batch never reads its own reports back as ledgers).
     """
     try:
         zf = zipfile.ZipFile(io.BytesIO(source) if isinstance(source, bytes) else source)
@@ -135,14 +137,14 @@ def check_zip(path: str, source: str | bytes, limits: Limits, errors: dict | Non
     except OSError as e:
         raise UnreadableFile(path, f"无法打开文件（{e.strerror or e}）") from None
     try:
-        return _check_package(path, zf, limits, errors)
+        return _check_package(path, zf, limits, errors, skip_ours)
     except (zipfile.BadZipFile, zlib.error, struct.error, EOFError, NotImplementedError) as e:
         raise UnreadableFile(path, f"文件已损坏（{e}）") from None
     finally:
         zf.close()
 
 
-def _check_package(path: str, zf: zipfile.ZipFile, limits: Limits, errors: dict | None) -> str:
+def _check_package(path: str, zf: zipfile.ZipFile, limits: Limits, errors: dict | None, skip_ours: bool) -> str:
     infos = zf.infolist()
     names = {i.filename.replace("\\", "/").lower(): i for i in infos}
     if "word/document.xml" in names and "xl/workbook.xml" not in names:
@@ -151,6 +153,11 @@ def _check_package(path: str, zf: zipfile.ZipFile, limits: Limits, errors: dict 
         if "content.xml" in names:
             return "ods"
         raise UnreadableFile(path, "文件是压缩包，但不是 Excel 工作簿（缺少 xl/workbook.xml）")
+    custom = names.get("docprops/custom.xml")
+    if skip_ours and custom is not None and custom.file_size <= 2**20:  # (WPS writes one into every file)
+        kind = output_mark(zf.read(custom))
+        if kind:
+            raise OurOutput(path, kind)
     total = sum(i.file_size for i in infos)
     if total > limits.max_uncompressed_bytes:
         raise LimitExceeded(path, f"解压后大小 {total // 2**20} MB 超过上限 "
@@ -183,6 +190,16 @@ def _check_package(path: str, zf: zipfile.ZipFile, limits: Limits, errors: dict 
             if part in sheet_of:
                 errors[sheet_of[part]] = found
     return "xlsx"
+
+
+_MARK = re.compile(rb'<(?:\w+:)?property\b[^>]*?\bname="xltool-output"[^>]*>\s*<(?:\w+:)?lpwstr\b[^>]*>([^<]{0,40})<')
+
+
+def output_mark(custom_xml: bytes) -> str | None:
+    """What an xltool output is (检查结果, 汇总 …), from its docProps/custom.xml; None for
+    any other workbook. (The property is written by write/atomic.mark_output.)"""
+    m = _MARK.search(custom_xml)
+    return m.group(1).decode("utf-8", "replace") or "输出文件" if m else None
 
 
 @lru_cache(maxsize=8)

@@ -2,7 +2,8 @@
 severity; its docstring (Chinese, one paragraph) is what ``xltool rules`` prints.
 
 Scopes: ``task`` rules see one task row, ``table`` rules a whole table, ``file`` rules the
-whole ledger. A rule returns what it found: nothing, one ``Hit``, or several (a list, or a
+whole ledger, ``batch`` rules what only a batch of ledgers shows (the batch runner calls them
+through ``batch_finding``). A rule returns what it found: nothing, one ``Hit``, or several (a list, or a
 generator that yields them); the engine turns them into Findings with the sheet, cell and
 severity filled in, so a new rule is a few lines:
 
@@ -66,7 +67,7 @@ def rule(name: str, code: str, severity: str, scope: str = "task", needs: tuple[
             raise TypeError(f"rule {name} has no docstring")
         if name in RULES or any(r.code == code for r in RULES.values()):
             raise ValueError(f"rule {name}/{code} registered twice")
-        if severity not in SEVERITIES or scope not in ("task", "table", "file"):
+        if severity not in SEVERITIES or scope not in ("task", "table", "file", "batch"):
             raise ValueError(f"rule {name}: bad severity or scope")
         RULES[name] = Rule(name, code, severity, scope, func, doc, needs, needs_plan)
         return func
@@ -95,10 +96,6 @@ class Context:
         return self.config.status_class(task.status) == "done"
 
 
-def _load_rule_modules() -> None:
-    from . import dates, plan, scores, status, structure, units  # noqa: F401
-
-
 def hits_of(found) -> list[Hit]:
     """What a rule returned (None, a Hit, or an iterable of Hits) as a list."""
     if found is None:
@@ -110,7 +107,6 @@ def hits_of(found) -> list[Hit]:
 
 def run_rules(ledger, ctx: Context) -> list[Finding]:
     """Every enabled rule over every table of a ledger, findings in sheet/row order."""
-    _load_rule_modules()
     findings: list[Finding] = []
     add = findings.append
     severity = ctx.config.severity
@@ -160,6 +156,20 @@ def _col_key(cell: str | None) -> tuple:
     return (len(letters), letters)
 
 
+def batch_finding(name: str, config: Config, hit: Hit) -> Finding | None:
+    """The finding of a batch rule (one that sees several ledgers at once) as the file's
+    config has it, or None where that config disables the rule."""
+    r = RULES[name]
+    if name in config.disabled:
+        return None
+    return Finding(r.name, r.code, config.severity.get(name, r.severity), hit.message, hit.sheet, hit.cell, hit.row,
+                   hit.value, hit.suggestion)
+
+
 def all_rules() -> list[Rule]:
-    _load_rule_modules()
     return sorted(RULES.values(), key=lambda r: r.code)
+
+
+# The rule modules register themselves on import: importing them here means the registry is
+# complete wherever it can be seen (config validation, the CLI, a worker process).
+from . import dates, folder, plan, scores, status, structure, units  # noqa: E402, F401

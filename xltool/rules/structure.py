@@ -107,3 +107,13 @@ def formula_error(task, table, ctx):
         return None
     return [Hit(fld, f"单元格是公式错误值 {text.strip()}，原内容已丢失，请重新填写", value=text.strip())
             for fld, text in task.texts.items() if text[:1] == "#" and is_excel_error(text)]  # texts are stripped
+
+
+@rule("empty-ledger", "XL006", "error", scope="file")
+def empty_ledger(ledger, ctx):
+    """空白台账：找到了任务表的表头，但表下没有任何任务行（常见于把空白模板原样报回）。空白台账不计入汇总，单位列入“空白台账”而不是“已报送”。"""
+    if ledger.tables and not any(t.tasks for t in ledger.tables):
+        first = ledger.tables[0]
+        col = min(first.columns.values(), default=0)
+        yield Hit(None, f"表头（第{first.header_row}行）下没有任务行：这是一份空白台账", sheet=first.sheet,
+                  cell=cell_ref(first.data_row - 1, col), row=first.data_row)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from collections import defaultdict
 from pathlib import Path
+from typing import NamedTuple
 
 from openpyxl.comments import Comment
 from openpyxl.utils.cell import get_column_letter
@@ -17,7 +18,7 @@ from openpyxl.utils.cell import get_column_letter
 from ..model import FINDING_COLUMNS, worst_severity
 from .atomic import save_workbook
 from .styles import OVERDUE_ROW_FILL, SEVERITY_CN, SEVERITY_FILL, body_row, header_row, link, location
-from .workbook import open_for_copy
+from .workbook import copy_password, open_for_copy
 
 RESULT_SHEET = "检查结果"
 
@@ -42,8 +43,10 @@ def _anchors(ws) -> dict[str, str]:
     return out
 
 
-def annotate_file(result, out: Path, password: str | None = None) -> None:
-    wb, note = open_for_copy(result.path, password)
+def annotate_file(result, out: Path, password: str | None = None, decrypt_copies: bool = False) -> str | None:
+    """Write the annotated copy of one checked file; returns what the copy could not keep."""
+    source = open_for_copy(result.path, password)
+    wb, note = source.wb, source.note
     by_cell: dict[tuple[str, str], list] = defaultdict(list)
     overdue_rows: dict[str, set[int]] = defaultdict(set)
     anchors = {name: _anchors(wb[name]) for name in {f.sheet for f in result.findings} if name in wb.sheetnames}
@@ -69,7 +72,8 @@ def annotate_file(result, out: Path, password: str | None = None) -> None:
             text = cell.comment.text + "\n" + text
         cell.comment = Comment(text, "xltool", width=360, height=40 + 20 * len(fs))
     _result_sheet(wb, result, note)
-    save_workbook(wb, out)
+    save_workbook(wb, out, mark="标注副本", password=copy_password(source, password, decrypt_copies))
+    return note
 
 
 def _result_sheet(wb, result, note: str | None) -> None:
@@ -77,7 +81,8 @@ def _result_sheet(wb, result, note: str | None) -> None:
         del wb[RESULT_SHEET]
     ws = wb.create_sheet(RESULT_SHEET)
     c = result.counts()
-    ws.cell(1, 1, f"{result.file}：错误 {c['error']}，警告 {c['warning']}，提示 {c['info']}")
+    base = f"（基准日期 {result.base.describe()}）" if result.base else ""
+    ws.cell(1, 1, f"{result.file}：错误 {c['error']}，警告 {c['warning']}，提示 {c['info']}{base}")
     if note:
         ws.cell(2, 1, note)
     header_row(ws, 3, FINDING_COLUMNS, [14, 9, 7, 18, 70, 24, 20])
@@ -91,25 +96,33 @@ def _result_sheet(wb, result, note: str | None) -> None:
     ws.auto_filter.ref = f"A3:{get_column_letter(7)}{last}"
 
 
+class CopyOutcome(NamedTuple):
+    """What became of one requested copy."""
+
+    file: str  # the input, as the user named it
+    out: Path
+    written: bool
+    note: str | None  # why it was not written, or what the written copy could not keep
+
+
 def annotate_all(report, out_dir: Path, inputs_base: str | None, password: str | None = None,
-                 force: bool = False) -> list[tuple[str, str | None]]:
-    """Annotated copies of every readable file; returns (label, error or None) per file."""
+                 force: bool = False, decrypt_copies: bool = False, progress=None) -> list[CopyOutcome]:
+    """Annotated copies of every readable file, one outcome per file (unreadable files have
+    no copy and no outcome)."""
     from ..errors import UsageError
     from .atomic import guard_output
 
+    todo = [r for r in report.files if r.status != "error" and r.path]
     done = []
-    for r in report.files:
-        if r.status == "error" or not r.path:
-            continue
+    for i, r in enumerate(todo, start=1):
         out = Path(out_dir) / annotated_name(r.file, inputs_base)
         try:
-            guard_output(out, [Path(r.path)], force=force)
-            annotate_file(r, out, password)
-            done.append((r.file, None))
+            guard_output(out, [Path(r.path)], force=force, suffix=None)
+            done.append(CopyOutcome(r.file, out, True, annotate_file(r, out, password, decrypt_copies)))
         except UsageError as e:
-            done.append((r.file, str(e)))
+            done.append(CopyOutcome(r.file, out, False, str(e)))
         except Exception as e:  # one copy failing must not stop the others
-            done.append((r.file, f"无法写出标注副本（{type(e).__name__}: {e}）"))
+            done.append(CopyOutcome(r.file, out, False, f"无法写出标注副本（{type(e).__name__}: {e}）"))
+        if progress:
+            progress(i, len(todo))
     return done
-
-

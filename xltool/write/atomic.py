@@ -12,8 +12,19 @@ from pathlib import Path
 from ..errors import UsageError
 
 
-def guard_output(out: Path, inputs: Iterable[Path] = (), force: bool = False) -> Path:
+# The document property every workbook xltool writes as an output (not templates or imports,
+# which become ledgers) carries, so that a folder holding our reports is never read back as
+# ledgers; its value says what the file is. The guard reads it (grid/guard.py).
+OUTPUT_MARK = "xltool-output"
+XLSX = ".xlsx"
+
+
+def guard_output(out: Path, inputs: Iterable[Path] = (), force: bool = False, suffix: str | None = XLSX) -> Path:
+    """Refuse an output path that is an input, exists (without --force), is a folder, or
+    does not carry the extension of what is written (``suffix``; None for any)."""
     out = Path(out)
+    if suffix and out.suffix.lower() != suffix:
+        raise UsageError(f"输出文件 {out} 的扩展名应为 {suffix}（写出的是 Excel 工作簿），请改名后重试")
     for i in inputs:
         try:
             if Path(i).exists() and out.exists() and os.path.samefile(i, out) or \
@@ -43,7 +54,31 @@ def atomic_path(out: Path):
             os.unlink(tmp)
 
 
-def save_workbook(wb, out: Path) -> None:
-    """openpyxl Workbook.save, atomically."""
+def mark_output(wb, kind: str) -> None:
+    """Mark an openpyxl workbook as an xltool output of ``kind`` (检查结果, 汇总, 标注副本 …)."""
+    from openpyxl.packaging.custom import StringProperty
+
+    props = wb.custom_doc_props
+    if OUTPUT_MARK in props.names:
+        del props[OUTPUT_MARK]
+    props.append(StringProperty(name=OUTPUT_MARK, value=kind))
+
+
+def save_workbook(wb, out: Path, mark: str | None = None, password: str | None = None) -> None:
+    """openpyxl Workbook.save, atomically; ``mark`` marks it as our output of that kind,
+    ``password`` encrypts it (as Excel does, ECMA-376 agile encryption)."""
+    if mark:
+        mark_output(wb, mark)
     with atomic_path(out) as tmp:
-        wb.save(tmp)
+        if password is None:
+            wb.save(tmp)
+            return
+        import io
+
+        from msoffcrypto.format.ooxml import OOXMLFile
+
+        plain = io.BytesIO()
+        wb.save(plain)
+        plain.seek(0)
+        with open(tmp, "wb") as fh:
+            OOXMLFile(plain).encrypt(password, fh)

@@ -11,7 +11,7 @@ from openpyxl.utils import get_column_letter
 
 from ..model import Merge
 from .atomic import save_workbook
-from .workbook import open_for_copy
+from .workbook import copy_password, open_for_copy
 
 FILL_FIELDS = ("seq", "section", "subsection", "level1", "level2", "task", "requirement", "lead", "responsible",
                "deadline", "row_points")
@@ -113,12 +113,13 @@ def remerge_workbook(wb, ledger) -> int:
     return merged
 
 
-def fill_file(path: Path, out: Path, remerge: bool = False, password: str | None = None) -> tuple[int, str | None]:
+def fill_file(path: Path, out: Path, remerge: bool = False, password: str | None = None,
+              decrypt_copies: bool = False) -> tuple[int, str | None]:
     """Write the filled (or re-merged) copy; returns (cells written or runs merged, note)."""
     from ..reader import read_ledger
 
     ledger = read_ledger(path, password=password, label=str(path))
-    wb, note = open_for_copy(str(path), password)
-    n = remerge_workbook(wb, ledger) if remerge else fill_workbook(wb, ledger)
-    save_workbook(wb, out)
-    return n, note
+    source = open_for_copy(str(path), password)
+    n = remerge_workbook(source.wb, ledger) if remerge else fill_workbook(source.wb, ledger)
+    save_workbook(source.wb, out, mark="填充副本", password=copy_password(source, password, decrypt_copies))
+    return n, source.note

@@ -28,7 +28,7 @@ def write_report(report, out: Path) -> None:
     wb = Workbook()
     ws = wb.active
     ws.title = "汇总"
-    ws.cell(1, 1, f"台账检查结果（基准日期 {report.as_of}）").font = Font(bold=True, size=14)
+    ws.cell(1, 1, f"台账检查结果（基准日期：{report.base_dates()}）").font = Font(bold=True, size=14)
     header_row(ws, 2, ["文件", "状态", "任务行数", "错误", "警告", "提示", "逾期", "说明"],
                [48, 10, 10, 8, 8, 8, 8, 60])
     status_cn = {"ok": "通过", "findings": "有问题", "error": "无法读取"}
@@ -64,4 +64,4 @@ def write_report(report, out: Path) -> None:
                      link_target(f.path, base), SOURCE_TIP)
     fs.freeze_panes = "A2"
     fs.auto_filter.ref = f"A1:I{max(r, 1)}"
-    save_workbook(wb, out)
+    save_workbook(wb, out, mark="检查结果")

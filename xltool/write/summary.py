@@ -99,4 +99,4 @@ def write_summary(result, out: Path) -> None:
         se = wb.create_sheet("无法读取")
         header_row(se, 1, ["文件", "原因"], [40, 60])
         _rows(se, 2, [[f, e] for f, e in result.errors])
-    save_workbook(wb, out)
+    save_workbook(wb, out, mark="汇总")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import NamedTuple
 
 from openpyxl import Workbook, load_workbook
 
@@ -11,22 +12,24 @@ REBUILT_NOTE = "原文件无法按原格式打开（.xls 或非标准 .xlsx）�
 
 
 def _load(path: str, password: str | None):
-    """openpyxl workbook of an .xlsx/.xlsm (decrypted in memory if needed), or None."""
+    """(openpyxl workbook of an .xlsx/.xlsm, or None where openpyxl cannot read it; whether
+    the file is encrypted). An encrypted file is decrypted in memory."""
     from ..grid import _decrypt
     from ..grid.guard import OLE_MAGIC
 
     with open(path, "rb") as fh:
         data = fh.read()
+    encrypted = False
     if data.startswith(OLE_MAGIC):
         dec = _decrypt(path, Path(path), password)
         if dec is None or not dec.getvalue().startswith(b"PK"):
-            return None  # a real .xls
-        data = dec.getvalue()
+            return None, dec is not None  # a real .xls
+        data, encrypted = dec.getvalue(), True
     try:
         # bytes, not the path: openpyxl judges a file by its extension
-        return load_workbook(io.BytesIO(data), keep_vba=path.lower().endswith(".xlsm"))
+        return load_workbook(io.BytesIO(data), keep_vba=path.lower().endswith(".xlsm")), encrypted
     except Exception:  # packages calamine reads but openpyxl rejects (odd part names, t="d" cells)
-        return None
+        return None, encrypted
 
 
 def _from_grids(path: str, password: str | None) -> Workbook:
@@ -48,10 +51,23 @@ def _from_grids(path: str, password: str | None) -> Workbook:
     return wb
 
 
-def open_for_copy(path: str, password: str | None = None) -> tuple[Workbook, str | None]:
-    """(workbook, note): openpyxl's own reading where it can, else a rebuild from values and
-    merges with a note saying what was lost."""
-    wb = _load(path, password)
+class CopySource(NamedTuple):
+    """A workbook opened to write a copy of it."""
+
+    wb: Workbook
+    note: str | None  # what the copy cannot keep (a rebuilt .xls loses its formatting)
+    encrypted: bool  # the original has an open password
+
+
+def open_for_copy(path: str, password: str | None = None) -> CopySource:
+    """openpyxl's own reading where it can, else a rebuild from values and merges with a
+    note saying what was lost."""
+    wb, encrypted = _load(path, password)
     if wb is not None:
-        return wb, None
-    return _from_grids(path, password), REBUILT_NOTE
+        return CopySource(wb, None, encrypted)
+    return CopySource(_from_grids(path, password), REBUILT_NOTE, encrypted)
+
+
+def copy_password(source: CopySource, password: str | None, decrypt_copies: bool) -> str | None:
+    """The password a copy is saved with: the original's, unless the user asked for plain copies."""
+    return password if source.encrypted and not decrypt_copies else None
