@@ -190,6 +190,11 @@ def test_existing_output_needs_force_and_inputs_are_never_outputs(tmp_path):
     assert res.exit_code == 2 and "--force" in res.stderr and out.read_bytes() == b"keep"
     res = runner.invoke(app, ["check", str(p), "--report", str(p), "--force"])
     assert res.exit_code == 2 and "输入" in res.stderr
+    # --force replaces only what xltool wrote: "keep" is somebody's file
+    res = runner.invoke(app, ["check", str(p), "--report", str(out), "--force", "--as-of", "2020-01-01"])
+    assert res.exit_code == 2 and "不会覆盖" in res.stderr and out.read_bytes() == b"keep"
+    out.unlink()
+    assert runner.invoke(app, ["check", str(p), "--report", str(out), "--as-of", "2020-01-01"]).exit_code == 0
     assert runner.invoke(app, ["check", str(p), "--report", str(out), "--force", "--as-of", "2020-01-01"]).exit_code == 0
 
 

@@ -150,8 +150,31 @@ def load_roster(path: Path) -> Roster:
         book = read_book(path)
     except UnreadableFile as e:
         raise UsageError(f"单位名录无法读取：{e}") from None
-    sheet = next((g for g in book.sheets if "单位名录" in g.name), book.sheets[0] if book.sheets else None)
+    sheet = next((g for g in book.sheets if "单位名录" in g.name), None)
+    if sheet is None:
+        sheet = next((g for g in book.sheets if not g.hidden), None)
+        _refuse_non_roster(path, sheet)
     roster = Roster.from_rows(sheet.texts(), source=str(path)) if sheet else None
     if not roster:
         raise UsageError(f"单位名录 {path} 中没有单位名称")
     return roster
+
+
+ROSTER_HEADERS = ("单位名称", "单位", "名称", "单位名录")
+
+
+def _refuse_non_roster(path: Path, sheet) -> None:
+    """--roster names a workbook without a 单位名录 sheet: its first sheet must be a list
+    headed 单位名称 (or 单位, 名称), not a task table or anything else."""
+    from .table import find_layouts
+    from .textnorm import squash
+
+    if sheet is None:
+        raise UsageError(f"单位名录 {path} 中没有工作表")
+    layouts = find_layouts(sheet)
+    if layouts:
+        raise UsageError(f"{path} 是任务表（工作表“{sheet.name}”第{layouts[0].header_start + 1}行是任务表头），"
+                         "不是单位名录；印发的任务表请用 --plan，单位名录应为含“单位名录”工作表或“单位名称”列的工作簿")
+    first = next((row for row in sheet.texts(0, 20) if any(c.strip() for c in row)), [])
+    if not any(squash(c) in ROSTER_HEADERS for c in first):
+        raise UsageError(f"{path} 不是单位名录：没有“单位名录”工作表，工作表“{sheet.name}”的第一行也没有“单位名称”表头")

@@ -32,11 +32,28 @@ def guard_output(out: Path, inputs: Iterable[Path] = (), force: bool = False, su
                 raise UsageError(f"输出文件 {out} 就是输入文件，xltool 从不覆盖输入")
         except OSError:
             continue
-    if out.exists() and not force:
-        raise UsageError(f"输出文件 {out} 已存在；如需覆盖请加 --force")
     if out.exists() and out.is_dir():
         raise UsageError(f"输出路径 {out} 是文件夹")
+    if out.exists() and not force:
+        raise UsageError(f"输出文件 {out} 已存在；如需覆盖请加 --force")
+    if out.exists() and written_by_us(out) is None:
+        raise UsageError(f"输出文件 {out} 已存在，且不是 xltool 生成的检查结果、汇总或副本（可能是台账），"
+                         "即使加 --force 也不会覆盖它；请换一个文件名")
     return out
+
+
+def written_by_us(path: Path) -> str | None:
+    """What xltool output a file is (检查结果, 汇总 …), or None for any other file."""
+    import zipfile
+
+    from ..grid.guard import output_mark
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            info = zf.getinfo("docProps/custom.xml")
+            return output_mark(zf.read(info)) if info.file_size <= 2**20 else None
+    except (OSError, KeyError, zipfile.BadZipFile, ValueError, EOFError):
+        return None
 
 
 @contextlib.contextmanager

@@ -11,7 +11,7 @@ from openpyxl.styles import Font
 
 from .atomic import save_workbook
 from .report import SOURCE_TIP, link_target
-from .styles import SEVERITY_FILL, body_row, header_row, link, location, print_a4
+from .styles import SEVERITY_FILL, WRAP, body_row, header_row, link, location, print_a4
 
 
 def _rows(ws, start: int, rows) -> int:
@@ -26,7 +26,7 @@ def write_summary(result, out: Path) -> None:
     wb = Workbook()
     ws = wb.active
     ws.title = "排名"
-    ws["A1"] = f"政务公开任务落实情况汇总（基准日期 {result.as_of}）"
+    ws["A1"] = f"政务公开任务落实情况汇总（基准日期：{result.base_dates()}）"
     ws["A1"].font = Font(bold=True, size=14)
     cols = ["名次", "单位", "任务数", "牵头任务", "已完成", "推进中", "未启动", "逾期", "即将到期", "逾期完成",
             "完成率", "按时完成率", "得分", "满分", "得分率"]
@@ -92,11 +92,79 @@ def write_summary(result, out: Path) -> None:
     so.freeze_panes = "A2"
     so.auto_filter.ref = f"A1:H{max(r - 1, 1)}"
 
-    sm = wb.create_sheet("未报送")
-    header_row(sm, 1, ["未报送台账的单位"], [30])
-    _rows(sm, 2, [[u] for u in result.missing])
-    if result.errors:
-        se = wb.create_sheet("无法读取")
-        header_row(se, 1, ["文件", "原因"], [40, 60])
-        _rows(se, 2, [[f, e] for f, e in result.errors])
+    _reporting_sheet(wb.create_sheet("报送情况"), result)
+    _scoring_sheet(wb.create_sheet("计分说明"), result)
     save_workbook(wb, out, mark="汇总")
+
+
+def _reporting_sheet(ws, result) -> None:
+    """Who reported, who did not, and every file that was not counted, with the reason."""
+    header_row(ws, 1, ["单位", "情况", "文件", "说明"], [24, 16, 44, 50])
+    rows = [[f["unit"] or "（未识别单位）", "已报送", f["file"], f"{f['tasks']} 行任务，基准日期 {f['as_of']}"]
+            for f in result.files]
+    rows += [[u, "未报送", None, "名录中的单位，文件夹中没有它的台账"] for u in result.missing]
+    rows += [[u.unit or "（未识别单位）", "无法读取", u.file, u.reason] for u in result.unreadable]
+    rows += [[e["unit"] or "（未识别单位）", "空白台账", e["file"], "有表头但没有任务行，未计入"] for e in result.empty]
+    rows += [[a.unit, "未计入（旧版或重复）", a.file, f"同一单位采用较新的 {a.kept}"] for a in result.set_aside]
+    rows += [[None, "已跳过", f, reason] for f, reason in result.skipped]
+    rows += [[typo, "任务表笔误", None, f"按“{meant}”统计"] for typo, meant in result.plan_typos.items()]
+    _rows(ws, 2, rows)
+    for r in range(2, len(rows) + 2):
+        for c in range(1, 5):
+            ws.cell(r, c).alignment = WRAP
+        if ws.cell(r, 2).value in ("未报送", "无法读取", "空白台账"):
+            ws.cell(r, 2).fill = SEVERITY_FILL["error"]
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:D{max(len(rows) + 1, 1)}"
+    print_a4(ws, landscape=True)
+
+
+def _scoring_sheet(ws, result) -> None:
+    """How 得分 is computed, with the weights this roll-up used and one unit worked through."""
+    s = result.scoring
+    f = s["status_factor"]
+    ws.column_dimensions["A"].width = 110
+    lines = [
+        ("计分说明", True),
+        (f"基准日期：{result.base_dates()}", False),
+        ("一、每行任务按完成情况得到 0～1 的“完成分”：", True),
+        (f"　已完成且未超期：{f['done']:g}；已完成但完成日期晚于截止日期：{s['late_credit']:g}", False),
+        ("　已超过截止日期仍未完成（逾期）：0", False),
+        (f"　尚未到期：推进中（进行中）{f['in_progress']:g}，未启动（未开始）或未填写 {f['not_started']:g}", False),
+        ("　持续推进、长期坚持等持续性任务（没有截止日期，不会逾期）："
+         + ("须有本期工作的佐证材料（表中没有“佐证材料”列时看“进展情况”），有则按推进中计分，没有则为 0"
+            if s["ongoing_needs_evidence"] else "按完成状态计分"), False),
+        ("二、重点工作任务分工表、任务分解表：得分 = 100 × 各行完成分之和 ÷ 任务数（满分 100）。", True),
+        ("三、考核任务分解表：每行分值取“分值”列，没有时把一级指标的分值（如“组织领导（10）”）平均分到该指标的各行；"
+         "每行得分取“考核得分”，没有时取“自评分”，再没有时为 完成分 × 分值；加分项、减分项直接加减；满分为各行分值之和。", True),
+        ("四、排名按得分率（得分 ÷ 满分）从高到低，相同时完成率高者在前、逾期少者在前。", True),
+        ("五、权重可在配置文件 xltool.toml 的 [scoring] 中修改：status_factor（完成状态系数）、late_credit（超期完成得分）、"
+         "ongoing_needs_evidence（持续性任务是否须有佐证）。", True),
+        ("为什么这样计分：考核任务分解表（如海安市城管局 2019 年考核任务分解）按指标分值计分、以台账资料为据；"
+         "持续性任务全年都在“推进中”，若不看佐证，一个单位只完成 1 项、其余都是持续性任务也能排第一。", False),
+    ]
+    example = _worked_example(result)
+    if example:
+        lines.append(("算例：" + example, False))
+    for r, (text, bold) in enumerate(lines, start=1):
+        cell = ws.cell(r, 1, text)
+        cell.alignment = WRAP
+        if bold or r == 1:
+            cell.font = Font(bold=True, size=14 if r == 1 else 11)
+    print_a4(ws)
+
+
+def _worked_example(result) -> str | None:
+    """One division/decomposition unit's score, task by task: the unit whose tasks show the
+    most different credits (the best illustration), the higher ranked on a tie."""
+    def credits_of(unit) -> list[float]:
+        return [r.credit for r in result.rows if unit.unit in r.units and not r.bonus and r.table.kind != "assessment"]
+
+    units = [u for u in result.units if u.credited]
+    if not units:
+        return None
+    unit = max(units, key=lambda u: len(set(credits_of(u))))
+    credits = credits_of(unit)
+    terms = "＋".join(f"{c:g}" for c in credits)
+    return (f"{unit.unit}共 {len(credits)} 项任务，完成分为 {terms}，合计 {sum(credits):g}；"
+            f"得分 = 100 × {sum(credits):g} ÷ {len(credits)} = {100 * sum(credits) / len(credits):.2f}")
