@@ -221,7 +221,10 @@ def report_copies(outcomes, what: str) -> bool:
         elif o.note:
             err(f"提示：{o.out}：{o.note}")
     lost = sum(1 for o in written if o.note)
-    tail = f"（其中 {lost} 个由 .xls 等格式重建，未保留原格式）" if lost else ""
+    encrypted = sum(1 for o in written if o.encrypted)
+    tails = [f"{lost} 个由 .xls 等格式重建，未保留原格式"] if lost else []
+    tails += [f"{encrypted} 个沿用原文件的打开密码加密"] if encrypted else []
+    tail = f"（其中 {'；'.join(tails)}）" if tails else ""
     missed = len(outcomes) - len(written)
     err(f"{what}：已写出 {len(written)} 个{tail}" + (f"，未写出 {missed} 个（原因见上）" if missed else ""))
     return missed == 0
@@ -443,23 +446,24 @@ def template_new(
 @app.command()
 def fill(
     file: Path = typer.Argument(..., help="台账文件"),
-    out: Path = typer.Option(..., "-o", "--output", help="输出文件（.xlsx）"),
+    out: Path = typer.Option(..., "-o", "--output", help="输出文件（.xlsx；原文件为 .xlsm 时为 .xlsm）"),
     remerge: bool = typer.Option(False, "--remerge", help="反向操作：把单位列和时限列中相同的相邻单元格合并（便于打印）"),
     password: str | None = typer.Option(None, "--password", help="工作簿打开密码"),
-    force: bool = typer.Option(False, "--force", help="覆盖已存在的输出文件"),
+    decrypt_copies: bool = typer.Option(False, "--decrypt-copies", help="有打开密码的台账，其副本不加密（默认沿用原密码）"),
+    force: bool = typer.Option(False, "--force", help="覆盖已存在的输出文件（只覆盖 xltool 生成的文件）"),
 ):
     """取消合并单元格并把继承的值逐格填入（或用 --remerge 合并），写出副本，原文件不变。"""
     from .write.atomic import guard_output
     from .write.fill import fill_file
 
     try:
-        guard_output(out, [file], force)
-        n, note = fill_file(file, out, remerge=remerge, password=password)
+        guard_output(out, [file], force, suffix=".xlsm" if file.suffix.lower() == ".xlsm" else ".xlsx")
+        n, note, encrypted = fill_file(file, out, remerge=remerge, password=password, decrypt_copies=decrypt_copies)
     except (UsageError, UnreadableFile) as e:
         fail(str(e))
-    if note:
-        err(f"提示：{note}")
-    err(f"已写出 {out}（{'合并 ' + str(n) + ' 处' if remerge else '填入 ' + str(n) + ' 个单元格'}）")
+    done = f"合并 {n} 处" if remerge else f"填入 {n} 个单元格"
+    kept = "，沿用原文件的打开密码" if encrypted else ""
+    err(f"已写出 {out}（{done}{kept}）" + (f"；{note}" if note else ""))
 
 
 @app.command("import")

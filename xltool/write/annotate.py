@@ -43,8 +43,10 @@ def _anchors(ws) -> dict[str, str]:
     return out
 
 
-def annotate_file(result, out: Path, password: str | None = None, decrypt_copies: bool = False) -> str | None:
-    """Write the annotated copy of one checked file; returns what the copy could not keep."""
+def annotate_file(result, out: Path, password: str | None = None, decrypt_copies: bool = False
+                  ) -> tuple[str | None, bool]:
+    """Write the annotated copy of one checked file; returns what the copy could not keep
+    and whether it is encrypted with the original's password."""
     source = open_for_copy(result.path, password)
     wb, note = source.wb, source.note
     by_cell: dict[tuple[str, str], list] = defaultdict(list)
@@ -72,8 +74,9 @@ def annotate_file(result, out: Path, password: str | None = None, decrypt_copies
             text = cell.comment.text + "\n" + text
         cell.comment = Comment(text, "xltool", width=360, height=40 + 20 * len(fs))
     _result_sheet(wb, result, note)
-    save_workbook(wb, out, mark="标注副本", password=copy_password(source, password, decrypt_copies))
-    return note
+    encrypt = copy_password(source, password, decrypt_copies)
+    save_workbook(wb, out, mark="标注副本", password=encrypt)
+    return note, encrypt is not None
 
 
 def _result_sheet(wb, result, note: str | None) -> None:
@@ -103,6 +106,7 @@ class CopyOutcome(NamedTuple):
     out: Path
     written: bool
     note: str | None  # why it was not written, or what the written copy could not keep
+    encrypted: bool = False  # written with the original's open password
 
 
 def annotate_all(report, out_dir: Path, inputs_base: str | None, password: str | None = None,
@@ -118,7 +122,7 @@ def annotate_all(report, out_dir: Path, inputs_base: str | None, password: str |
         out = Path(out_dir) / annotated_name(r.file, inputs_base)
         try:
             guard_output(out, [Path(r.path)], force=force, suffix=None)
-            done.append(CopyOutcome(r.file, out, True, annotate_file(r, out, password, decrypt_copies)))
+            done.append(CopyOutcome(r.file, out, True, *annotate_file(r, out, password, decrypt_copies)))
         except UsageError as e:
             done.append(CopyOutcome(r.file, out, False, str(e)))
         except Exception as e:  # one copy failing must not stop the others

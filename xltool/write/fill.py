@@ -114,12 +114,14 @@ def remerge_workbook(wb, ledger) -> int:
 
 
 def fill_file(path: Path, out: Path, remerge: bool = False, password: str | None = None,
-              decrypt_copies: bool = False) -> tuple[int, str | None]:
-    """Write the filled (or re-merged) copy; returns (cells written or runs merged, note)."""
+              decrypt_copies: bool = False) -> tuple[int, str | None, bool]:
+    """Write the filled (or re-merged) copy; returns (cells written or runs merged, what the
+    copy could not keep, whether it was encrypted with the original's password)."""
     from ..reader import read_ledger
 
     ledger = read_ledger(path, password=password, label=str(path))
     source = open_for_copy(str(path), password)
     n = remerge_workbook(source.wb, ledger) if remerge else fill_workbook(source.wb, ledger)
-    save_workbook(source.wb, out, mark="填充副本", password=copy_password(source, password, decrypt_copies))
-    return n, source.note
+    encrypt = copy_password(source, password, decrypt_copies)
+    save_workbook(source.wb, out, mark="填充副本", password=encrypt)
+    return n, source.note, encrypt is not None
