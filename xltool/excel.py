@@ -9,8 +9,6 @@ tests/fake_xlwings.py.
 
 from __future__ import annotations
 
-import datetime as dt
-
 from .model import FINDING_COLUMNS, SEVERITY_CN, Book, Grid, Merge, cell_ref, worst_severity
 
 RESULT_SHEET = "检查结果"
@@ -63,11 +61,6 @@ def _ledger(book):
     from .reader import ledger_from_book
 
     return ledger_from_book(book_grids(book))
-
-
-def _as_of(ledger) -> dt.date:
-    """The 填报日期 of the ledger (templates have one), else today."""
-    return ledger.report_date or dt.date.today()
 
 
 def _sheet(book, name: str):
@@ -174,7 +167,7 @@ def validate(book=None):
     book = book or _xw().Book.caller()
     clear_marks(book, quiet=True)
     ledger = _ledger(book)
-    result = check_ledger(ledger, CheckOptions(as_of=_as_of(ledger)))
+    result = check_ledger(ledger, CheckOptions())
     marks: list = []
     by_cell: dict[tuple[str, str], list] = {}
     for f in result.findings:
@@ -188,7 +181,7 @@ def validate(book=None):
     rows = [list(FINDING_COLUMNS)] + [f.as_row() for f in result.findings]
     out.range("A1").value = rows
     c = result.counts()
-    _alert(book, f"检查完成（基准日期 {_as_of(ledger)}）：错误 {c['error']}，警告 {c['warning']}，"
+    _alert(book, f"检查完成（基准日期 {result.base.describe()}）：错误 {c['error']}，警告 {c['warning']}，"
                  f"提示 {c['info']}。详见“{RESULT_SHEET}”工作表。")
     return result
 
@@ -199,7 +192,7 @@ def mark_overdue(book=None):
 
     book = book or _xw().Book.caller()
     ledger = _ledger(book)
-    result = check_ledger(ledger, CheckOptions(as_of=_as_of(ledger)))
+    result = check_ledger(ledger, CheckOptions())
     overdue = [f for f in result.findings if f.rule == "overdue"]
     widths = {t.sheet: (min(t.columns.values()), max(t.columns.values())) for t in ledger.tables}
     marks: list = []
@@ -209,7 +202,7 @@ def mark_overdue(book=None):
             ref = cell_ref(f.excel_row - 1, c)
             _mark_cell(book, f.sheet, ref, OVERDUE_ROW_RGB, f.message if ref == f.cell else None, marks)
     _remember(book, marks)
-    _alert(book, f"共有 {len(overdue)} 行任务逾期未完成（基准日期 {_as_of(ledger)}），已标为浅红色。")
+    _alert(book, f"共有 {len(overdue)} 行任务逾期未完成（基准日期 {result.base.describe()}），已标为浅红色。")
     return overdue
 
 
@@ -233,7 +226,7 @@ def rollup_scores(book=None):
 
     book = book or _xw().Book.caller()
     ledger = _ledger(book)
-    res = rollup_ledgers([ledger], _as_of(ledger))
+    res = rollup_ledgers([ledger], None)
     out = _fresh_sheet(book, SUMMARY_SHEET)
     rows = [["名次", "单位", "任务数", "已完成", "推进中", "未启动", "逾期", "完成率", "得分", "满分"]]
     for i, u in enumerate(res.units, start=1):
@@ -241,5 +234,5 @@ def rollup_scores(book=None):
                      u.completion_rate, None if u.score is None else round(u.score, 2),
                      None if u.max_score is None else round(u.max_score, 2)])
     out.range("A1").value = rows
-    _alert(book, f"已汇总 {len(res.units)} 个单位，见“{SUMMARY_SHEET}”工作表。")
+    _alert(book, f"已汇总 {len(res.units)} 个单位（基准日期 {res.base_dates()}），见“{SUMMARY_SHEET}”工作表。")
     return res

@@ -11,7 +11,6 @@ from pathlib import Path
 
 from ..errors import UsageError
 
-
 # The document property every workbook xltool writes as an output (not templates or imports,
 # which become ledgers) carries, so that a folder holding our reports is never read back as
 # ledgers; its value says what the file is. The guard reads it (grid/guard.py).
