@@ -5,7 +5,8 @@ from __future__ import annotations
 import csv
 import io
 
-CSV_COLUMNS = ("file", "sheet", "cell", "excel_row", "rule", "code", "severity", "message", "value", "suggestion")
+CSV_COLUMNS = ("file", "sheet", "cell", "excel_row", "rule", "code", "severity", "message", "value", "suggestion",
+               "as_of")  # as_of: the base date the file was checked at
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -20,9 +21,10 @@ def findings_csv(report) -> str:
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(CSV_COLUMNS)
     for f in report.files:
+        as_of = f.base.date.isoformat() if f.base else ""
         if f.status == "error":
-            w.writerow([neutralise(f.file), "", "", "", "unreadable", "", "error", neutralise(f.error), "", ""])
+            w.writerow([neutralise(f.file), "", "", "", "unreadable", "", "error", neutralise(f.error), "", "", ""])
         for x in f.findings:
             d = x.to_json()
-            w.writerow([neutralise(f.file)] + [neutralise(d[k]) for k in CSV_COLUMNS[1:]])
+            w.writerow([neutralise(f.file)] + [neutralise(d[k]) for k in CSV_COLUMNS[1:-1]] + [as_of])
     return buf.getvalue()
