@@ -52,7 +52,7 @@ class FileResult:
     base: BaseDate | None = None  # the base date the file was checked at
     unit: str | None = None  # the 填报单位 the ledger names
     report_date: dt.date | None = None  # the 填报日期 the ledger names
-    names: frozenset = frozenset()  # every unit name its rows give (to tell its unit from its file name)
+    names: frozenset = frozenset()  # without a 填报单位 cell: the unit names its rows give
     fmt: str | None = None  # the format the file really is (xlsx, xls …)
     skipped: str | None = None  # why the file is not a ledger to check (our own output)
 
@@ -229,7 +229,8 @@ def check_ledger(ledger, opts: CheckOptions, path: str | None = None) -> FileRes
     base = base_date(opts.as_of, ledger.report_date)
     ctx = Context(as_of=base.date, config=cfg, roster=roster, plan=opts.plan)
     findings = run_rules(ledger, ctx)
-    names = frozenset(n for table in ledger.tables for t in table.tasks for n in t.units)
+    # (only a ledger without a 填报单位 cell needs its unit told from its file name)
+    names = frozenset(n for table in ledger.tables for t in table.tasks for n in t.units) if not ledger.unit else ()
     res = FileResult(ledger.path, findings=findings,
                      tasks=sum(len(t.tasks) for t in ledger.tables),
                      notes=list(ledger.book.notes),
@@ -358,9 +359,9 @@ def check_paths(paths: Iterable[str | Path], opts: CheckOptions, jobs: int | Non
 
 def submissions(results: list[FileResult], known: dict[str, str]) -> list:
     """The readable ledgers of a batch as Submissions (unit from the cell or file name)."""
-    from .submissions import Submission, file_time, file_unit
+    from .submissions import Submission, file_unit
 
-    return [Submission(i, r.file, file_unit(r.unit, r.file, known), r.report_date, file_time(r.path))
+    return [Submission(i, r.file, file_unit(r.unit, r.file, known), r.report_date, r.path)
             for i, r in enumerate(results) if r.error is None]
 
 
@@ -370,6 +371,7 @@ def _known_units(results: list[FileResult], opts: CheckOptions) -> dict[str, str
 
     roster = opts.roster or (opts.plan.roster() if opts.plan is not None else None)
     known = {unit_key(n): n for r in results for n in r.names}
+    known.update({unit_key(r.unit): r.unit for r in results if r.unit})
     if roster:
         known.update({unit_key(n): n for n in roster.names})
         known.update({k: n for k, n in roster.aliases.items()})

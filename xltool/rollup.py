@@ -35,7 +35,7 @@ from .basedate import BaseDate, base_date, describe_all
 from .config import Config
 from .errors import UsageError
 from .model import Table, Task
-from .submissions import SetAside, Submission, choose, file_time, file_unit
+from .submissions import SetAside, Submission, choose, file_unit
 from .textnorm import cell_number, squash
 from .units import Roster, unit_key
 
@@ -322,7 +322,7 @@ def rollup_ledgers(ledgers, as_of: dt.date | None, config: Config | None = None,
     owners = [batch.owner(led.unit, led.path) for led in ledgers]
     empty = [{"file": led.path, "unit": me} for led, me in zip(ledgers, owners, strict=True)
              if not any(t.tasks for t in led.tables)]
-    subs = [Submission(i, led.path, me, led.report_date, file_time(led.book.path))
+    subs = [Submission(i, led.path, me, led.report_date, led.book.path)
             for i, (led, me) in enumerate(zip(ledgers, owners, strict=True)) if any(t.tasks for t in led.tables)]
     kept, set_aside, _ = choose(subs)
     counted = [(ledgers[s.index], owners[s.index]) for s in subs if s.index in kept]

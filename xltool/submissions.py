@@ -44,10 +44,11 @@ class Submission:
     file: str  # the path as the user sees it
     unit: str | None
     report_date: dt.date | None
-    mtime: float
+    path: str | None  # the real path, for its modification time
 
     def newness(self) -> tuple:
-        return (self.report_date or dt.date.min, self.mtime, self.file)
+        """Sort key, newest last: 填报日期, then file time (asked only of a unit sent twice)."""
+        return (self.report_date or dt.date.min, file_time(self.path), self.file)
 
 
 @dataclass(frozen=True)
