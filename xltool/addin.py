@@ -20,7 +20,6 @@ from pathlib import Path
 
 from .errors import UsageError
 
-MACROS = Path(__file__).resolve().parents[1] / "macros"
 RIBBON = "customUI14.xml"
 BAS = "XltoolRibbon.bas"
 ADDIN = "xltool.xlam"
@@ -28,9 +27,10 @@ EXTENSIBILITY = "http://schemas.microsoft.com/office/2007/relationships/ui/exten
 
 
 def macros_dir() -> Path:
-    if not (MACROS / RIBBON).exists():
-        raise UsageError(f"找不到加载项源文件（{MACROS}）：请在 xltool 源代码目录中运行")
-    return MACROS
+    """The add-in's sources (ribbon and VBA module), from the installed package."""
+    from .resources import bundled
+
+    return bundled("macros", RIBBON).parent
 
 
 def xlwings_template() -> Path:

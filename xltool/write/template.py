@@ -420,10 +420,10 @@ def ledger_from_tables(tables, kind: str | None = None, title: str | None = None
 
 
 def template_path(kind: str):
-    """The committed template of a kind (``workbook_templates/<kind>.xlsx`` in a checkout)."""
-    from pathlib import Path
+    """The bundled template of a kind (``workbook_templates/<kind>.xlsx``)."""
+    from ..resources import folder
 
-    return Path(__file__).resolve().parents[2] / "workbook_templates" / f"{kind}.xlsx"
+    return folder("workbook_templates") / f"{kind}.xlsx"
 
 
 def build_all(folder) -> list:
