@@ -3,19 +3,24 @@ exactly the xlwings API they use, compared with the command line on the same fil
 
 import datetime as dt
 import importlib
+import json
 import re
+import shutil
 import xml.etree.ElementTree as ET
 import zipfile
 
 import pytest
 from conftest import ROOT, seed
 from fake_xlwings import FakeBook, FakeXlwings
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 import xltool.excel as excel
 from xltool.check import CheckOptions, check_file
 from xltool.cli import app
+from xltool.marks import FILL_RGB, hex_of
 from xltool.rollup import rollup
 
 MACROS = ROOT / "macros"
@@ -96,8 +101,8 @@ def test_addin_install_without_excel_says_what_is_needed(tmp_path):
 
 @pytest.fixture
 def book(monkeypatch):
-    def load(path):
-        b = FakeBook(path)
+    def load(path=None, saved=True):
+        b = FakeBook(path, saved=saved)
         FakeBook._caller = b
         monkeypatch.setattr(excel, "_xw", lambda: FakeXlwings)
         return b
@@ -109,38 +114,86 @@ def _finding_keys(fs):
     return [(f.sheet, f.cell, f.rule, f.severity, f.message, f.value, f.suggestion) for f in fs]
 
 
-@pytest.mark.parametrize("path", [LEDGER, ROOT / "examples" / "ledgers" / "县财政局.xlsx"])
-def test_validate_gives_the_findings_of_check_and_marks_them(book, path):
+def _ours(note: str) -> str:
+    return "\n".join(ln[len(excel.NOTE_MARK):] for ln in note.split("\n") if ln.startswith(excel.NOTE_MARK))
+
+
+@pytest.mark.parametrize("path", [LEDGER, ROOT / "examples" / "ledgers" / "县财政局.xlsx", seed("001")])
+def test_validate_marks_exactly_what_an_annotated_copy_marks(book, path, tmp_path):
     b = book(path)
+    before = b.state()
     got = excel.validate()  # through Book.caller(), as RunPython calls it
-    want = check_file(str(path), path, CheckOptions(as_of=AS_OF))
-    assert _finding_keys(got.findings) == _finding_keys(want.findings) and want.findings
-    sheet = b.sheets["台账"]
-    for f in want.findings:
-        r, c = sheet.range(f.cell).row, sheet.range(f.cell).column
-        assert sheet.colors[(r, c)] == excel.SEVERITY_RGB[min((x.severity for x in want.findings if x.cell == f.cell),
-                                                             key=["error", "warning", "info"].index)]
-        assert f.message in sheet.notes[(r, c)]
-    result = b.sheets[excel.RESULT_SHEET].range("A1").value
-    assert result is not None
-    rows = [[sheet_cell for sheet_cell in row] for row in b.sheets[excel.RESULT_SHEET].used_range.value]
-    assert rows[0][:4] == ["工作表", "单元格", "级别", "规则"] and len(rows) == len(want.findings) + 1
-    assert len(b.app.alerts) == 1 and "检查完成" in b.app.alerts[0][0]
+    res = runner.invoke(app, ["check", str(path), "--json", "--annotate", str(tmp_path)])
+    want = json.loads(res.stdout)["files"][0]["findings"]
+    assert [f.to_json() for f in got.findings] == want and want
+    annotated = load_workbook(tmp_path / path.name)
+    for ws in annotated.worksheets:
+        if ws.title == "检查结果":
+            continue
+        sheet = b.sheets[ws.title]
+        fills = {(c.row, c.column): c.fill.fgColor.rgb[-6:] for row in ws.iter_rows() for c in row
+                 if c.fill.fill_type == "solid" and (c.row, c.column) not in before[ws.title]["colors"]}
+        assert {k: hex_of(v) for k, v in sheet.colors.items() if k not in before[ws.title]["colors"]} == fills
+        notes = {(c.row, c.column): c.comment.text for row in ws.iter_rows() for c in row if c.comment}
+        ours = {k: _ours(v) for k, v in sheet.notes.items() if _ours(v)}
+        # the first NOTE_LIMIT noted cells, in row order; the list sheet has every finding
+        assert ours == {k: notes[k] for k in sorted(notes)[:excel.NOTE_LIMIT]}
+        if len(notes) > excel.NOTE_LIMIT:
+            assert f"只给前 {excel.NOTE_LIMIT} 个单元格加了批注" in b.app.alerts[0][0]
+    rows = b.sheets[excel.RESULT_SHEET].used_range.value
+    assert rows[0][:4] == ["工作表", "单元格", "级别", "规则"] and len(rows) == len(want) + 1
+    assert [r[1] for r in rows[1:]] == [f["cell"] for f in want]  # links show the cell
+    assert len(b.app.alerts) == 1 and "检查完成" in b.app.alerts[0][0] and "基准日期" in b.app.alerts[0][0]
 
 
-def test_validate_twice_does_not_stack_and_clear_restores(book):
+def test_validate_twice_does_not_stack_and_clear_restores_everything(book):
     b = book(LEDGER)
     sheet = b.sheets["台账"]
-    sheet.colors[(5, 5)] = (1, 2, 3)  # a colour of the user's own
+    sheet.colors[(5, 5)] = (1, 2, 3)  # the user's own colours, one where we mark a cell
+    sheet.colors[(9, 4)] = (255, 242, 204)  # (its text "255,242,204" would come back as a number)
     sheet.notes[(5, 2)] = "用户自己的批注"
-    before_colors, before_notes = dict(sheet.colors), dict(sheet.notes)
+    sheet.notes[(9, 4)] = "用户批注，在有问题的单元格上"
+    before = b.state()
     excel.validate(b)
-    first = dict(sheet.notes)
+    first = b.state()
     excel.validate(b)
-    assert sheet.notes == first  # the second run replaced, not stacked, its notes
+    assert b.state() == first  # the second run replaced, not stacked, its marks
+    assert "用户批注，在有问题的单元格上" in sheet.notes[(9, 4)]
     excel.clear_marks(b)
-    assert sheet.colors == before_colors and sheet.notes == before_notes
-    assert [s.name for s in b.sheets] == ["台账"]
+    assert b.state() == before
+
+
+def test_user_sheets_named_like_ours_are_read_and_kept(book, tmp_path):
+    path = tmp_path / "台账.xlsx"
+    from openpyxl import load_workbook as lw
+
+    wb = lw(LEDGER)
+    wb.create_sheet("检查结果").append(["我自己的检查记录"])
+    ws = wb.create_sheet("汇总")
+    for row in wb["台账"].iter_rows(values_only=True):
+        ws.append(row)
+    wb.save(path)
+    b = book(path)
+    before = b.state()
+    got = excel.validate(b)
+    assert {f.sheet for f in got.findings} == {"台账", "汇总"}  # the user's 汇总 is a ledger sheet like any
+    assert b.state()["检查结果"] == before["检查结果"]
+    excel.rollup_scores(b)
+    excel.clear_marks(b)
+    assert b.state() == before
+
+
+def test_a_sheet_named_like_our_record_is_not_taken_for_it(book, tmp_path):
+    path = tmp_path / "台账.xlsx"
+    wb = load_workbook(LEDGER)
+    wb.create_sheet(excel.RECORD_SHEET).append(["用户的表", "2020"])
+    wb.save(path)
+    b = book(path)
+    before = b.state()
+    excel.validate(b)
+    assert b.state()[excel.RECORD_SHEET] == before[excel.RECORD_SHEET]
+    excel.clear_marks(b)
+    assert b.state() == before
 
 
 def test_mark_overdue_tints_the_rows_check_calls_overdue(book):
@@ -150,29 +203,132 @@ def test_mark_overdue_tints_the_rows_check_calls_overdue(book):
     assert [(f.sheet, f.cell) for f in overdue] == [(f.sheet, f.cell) for f in want] and want
     sheet = b.sheets["台账"]
     for f in want:
-        row = sheet.range(f.cell).row
-        assert all(sheet.colors[(row, c)] == excel.OVERDUE_ROW_RGB for c in range(1, 9))
+        row, col = sheet.range(f.cell).row, sheet.range(f.cell).column
+        assert sheet.colors[(row, col)] == FILL_RGB["error"]
+        assert all(sheet.colors[(row, c)] == FILL_RGB["overdue"] for c in range(1, 9) if c != col)
+    excel.mark_overdue(b)  # twice: its notes do not double
+    assert all(sheet.notes[k].count(excel.NOTE_MARK) == 1 for k in sheet.notes)
 
 
 @pytest.mark.parametrize("name", ["001", "004", "000"])
-def test_fill_merged_matches_the_fill_command(book, tmp_path, name):
-    b = book(seed(name))
+def test_fill_merged_matches_the_fill_command_and_backs_up(book, tmp_path, name):
+    src = tmp_path / f"{name}.xlsx"
+    shutil.copyfile(seed(name), src)
+    b = book(src)
     excel.fill_merged(b)
     out = tmp_path / "filled.xlsx"
     assert runner.invoke(app, ["fill", str(seed(name)), "-o", str(out)]).exit_code == 0
     ws = load_workbook(out).worksheets[0]
     sheet = b.sheets[ws.title]
     want = {(c.row, c.column): c.value for row in ws.iter_rows() for c in row if c.value is not None}
-    assert sheet.cells == want
+    assert {k: v for k, v in sheet.cells.items()} == {k: float(v) if isinstance(v, int) else v for k, v in want.items()}
     assert sorted(sheet.merges) == sorted((r.min_row, r.min_col, r.max_row, r.max_col) for r in ws.merged_cells.ranges)
+    (backup,) = [p for p in tmp_path.iterdir() if "填充前备份" in p.name]
+    assert load_workbook(backup).worksheets[0].merged_cells.ranges  # the merges as they were
+    assert "已备份" in b.app.alerts[-1][0] and "撤销" in b.app.alerts[-1][0]
+
+
+def test_fill_merged_on_a_never_saved_book_asks_first(book):
+    b = book(seed("004"))
+    b.path = None  # as a new workbook: nowhere to back up to
+    b.app.answer = "cancel"
+    before = b.state()
+    assert excel.fill_merged(b) is None
+    assert b.state() == before and "已取消" in b.app.alerts[-1][0]
 
 
 def test_rollup_scores_matches_the_rollup_command(book):
     path = seed("004")
     b = book(path)
     res = excel.rollup_scores(b)
-    want = rollup([path], dt.date.today())
+    want = rollup([path])
     rows = b.sheets[excel.SUMMARY_SHEET].used_range.value
     assert [r[1] for r in rows[1:]] == [u.unit for u in want.units] == [u.unit for u in res.units]
     assert [r[2] for r in rows[1:]] == [u.tasks for u in want.units]
     assert [r[6] for r in rows[1:]] == [u.overdue for u in want.units]
+    excel.rollup_scores(b)  # again: one summary sheet, not two
+    assert sum(1 for s in b.sheets if s.name.startswith(excel.SUMMARY_SHEET)) == 1
+
+
+def test_a_protected_sheet_is_said_and_the_book_left_as_it_was(book):
+    b = book(LEDGER)
+    before = b.state()
+    b.sheets["台账"].protected = True
+    assert excel.validate(b) is None
+    assert b.state() == before
+    assert "工作表受保护" in b.app.alerts[-1][0] and "检查台账" in b.app.alerts[-1][0]
+
+
+@pytest.mark.parametrize("name", ["001", "002", "003", "004", "000"])
+def test_unsaved_edits_are_read_from_excel_not_from_the_file(book, tmp_path, name):
+    b = book(seed(name))
+    sheet = b.sheets[0]
+    from xltool.grid import read_book
+
+    (file_grid,) = [g for g in read_book(seed(name)).sheets if g.name == sheet.name]
+    # the merges asked of Excel are the file's merges (but for merges of empty cells inside
+    # a longer run of empty cells, which hold nothing to inherit)
+    asked = set(excel.sheet_grid(sheet, None).merges)
+    missed = set(file_grid.merges) - asked
+    assert asked <= set(file_grid.merges)
+    assert all(file_grid.raw(m.r0, m.c0) is None and file_grid.raw(m.r0 - 1, m.c0) is None for m in missed)
+    edited = (5, 2)
+    sheet.cells[edited] = "县财政局局"  # typed after saving: the file no longer matches the screen
+    got = excel.validate(b)
+    excel.clear_marks(b)
+    b.save_state(tmp_path / "saved.xlsx")  # what the user would have saved
+    want = check_file("x", tmp_path / "saved.xlsx", CheckOptions())
+    assert _finding_keys(got.findings) == _finding_keys(want.findings)
+
+
+def test_settings_are_restored_after_a_button(book):
+    b = book(LEDGER)
+    excel.validate(b)
+    assert b.app._screen_updating is True and b.app._calculation == "automatic"
+    b.sheets["台账"].protected = True
+    excel.validate(b)
+    assert b.app._screen_updating is True and b.app._calculation == "automatic"
+
+
+ACTIONS = {"检查": excel.validate, "标记": excel.mark_overdue, "汇总": excel.rollup_scores, "清除": excel.clear_marks}
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(presses=st.lists(st.sampled_from(sorted(ACTIONS)), min_size=1, max_size=6),
+       painted=st.sets(st.tuples(st.integers(3, 18), st.integers(1, 8)), max_size=6))
+def test_any_sequence_of_presses_then_clear_leaves_the_book_as_it_was(book, presses, painted):
+    b = book(LEDGER)
+    sheet = b.sheets["台账"]
+    for i, rc in enumerate(sorted(painted)):  # the user's own fills and notes, some on marked cells
+        sheet.colors[rc] = (i, 100, 200)
+        if i % 2:
+            sheet.notes[rc] = f"用户批注{i}"
+    before = b.state()
+    for p in presses:
+        ACTIONS[p](b)
+    excel.clear_marks(b)
+    assert b.state() == before
+
+
+def test_calls_to_excel_on_a_3000_row_ledger(book, tmp_path):
+    import sys
+
+    sys.path.insert(0, str(ROOT / "tests" / "benchmarks"))
+    from generate import ledger
+
+    path = tmp_path / "big.xlsx"
+    ledger(path, 3000, seed=7)
+    wb = load_workbook(path)
+    wb["台账"]["F2"] = "填报日期：2020年11月20日"
+    wb.save(path)
+    counts = {}
+    for name, press in (("检查台账", excel.validate), ("标记逾期", excel.mark_overdue), ("清除标记", excel.clear_marks)):
+        b = book(path)
+        if name == "清除标记":
+            excel.validate(b)
+        b.app.calls = 0
+        press(b)
+        counts[name] = b.app.calls
+        assert len(b.app.alerts) == 1 + (name == "清除标记") and "”未完成：" not in b.app.alerts[-1][0]
+    print("xlwings calls, 3,000-row ledger:", counts)
+    assert counts["检查台账"] <= 200 and counts["标记逾期"] <= 200 and counts["清除标记"] <= 200

@@ -145,8 +145,11 @@ def _file_config(ledger, base: Config) -> Config:
 
 
 def check_file(label: str, path: str | Path, opts: CheckOptions) -> FileResult:
-    """Check one file; never raises for a bad file (it becomes a result with status error)."""
-    return check_files([(label, path)], opts)[0]
+    """Check one file as ``xltool check FILE`` does (a batch of one); never raises for a
+    bad file (it becomes a result with status error)."""
+    results = check_files([(label, path)], opts)
+    finish_batch([r for r in results if not r.skipped], opts)
+    return results[0]
 
 
 # The workbooks check_files holds at once, in bytes of files: their grids take some fifteen
@@ -269,8 +272,7 @@ def _init(opts: CheckOptions) -> None:
 
 
 def _work(item: tuple[str, str]) -> FileResult:
-    label, path = item
-    return check_file(label, path, _OPTS)
+    return check_files([item], _OPTS)[0]
 
 
 def _work_chunk(items: list[tuple[str, str]]) -> list[FileResult]:
@@ -352,9 +354,16 @@ def check_paths(paths: Iterable[str | Path], opts: CheckOptions, jobs: int | Non
                 tick()
     skipped = [r for r in results if r.skipped]
     results = [r for r in results if not r.skipped]
+    finish_batch(results, opts)
+    return CheckReport(opts.as_of, results, skipped)
+
+
+def finish_batch(results: list[FileResult], opts: CheckOptions) -> None:
+    """What only the whole batch shows, added to its files' findings: unit names rare in
+    the batch and near a common one, and units that sent more than one ledger. A single
+    workbook (the Excel add-in) is a batch of one, so it gets what ``xltool check`` gives."""
     _batch_unit_names(results, opts)
     _duplicate_submissions(results, opts)
-    return CheckReport(opts.as_of, results, skipped)
 
 
 def submissions(results: list[FileResult], known: dict[str, str]) -> list:

@@ -8,16 +8,17 @@ links to the cells. Everything else of the workbook is left as openpyxl read it.
 from __future__ import annotations
 
 import os
-from collections import defaultdict
 from pathlib import Path
 from typing import NamedTuple
 
 from openpyxl.comments import Comment
+from openpyxl.styles import PatternFill
 from openpyxl.utils.cell import get_column_letter
 
-from ..model import FINDING_COLUMNS, worst_severity
+from ..marks import FILL_RGB, Anchors, hex_of, plan_marks
+from ..model import FINDING_COLUMNS, Merge
 from .atomic import save_workbook
-from .styles import OVERDUE_ROW_FILL, SEVERITY_CN, SEVERITY_FILL, body_row, header_row, link, location
+from .styles import SEVERITY_FILL, body_row, header_row, link, location
 from .workbook import copy_password, open_for_copy
 
 RESULT_SHEET = "检查结果"
@@ -32,15 +33,10 @@ def annotated_name(label: str, base: str | None) -> Path:
     return rel.with_suffix(".xlsx") if p.suffix.lower() == ".xls" else rel
 
 
-def _anchors(ws) -> dict[str, str]:
-    """Every merged-over cell of a sheet -> its range's top-left cell."""
-    out = {}
-    for rng in ws.merged_cells.ranges:
-        top = f"{get_column_letter(rng.min_col)}{rng.min_row}"
-        for r in range(rng.min_row, rng.max_row + 1):
-            for c in range(rng.min_col, rng.max_col + 1):
-                out[f"{get_column_letter(c)}{r}"] = top
-    return out
+def _merges(wb, sheets) -> dict:
+    """The merged ranges of some sheets of an openpyxl workbook, as Merges."""
+    return {name: [Merge(r.min_row - 1, r.min_col - 1, r.max_row - 1, r.max_col - 1)
+                   for r in wb[name].merged_cells.ranges] for name in sheets}
 
 
 def annotate_file(result, out: Path, password: str | None = None, decrypt_copies: bool = False
@@ -49,30 +45,15 @@ def annotate_file(result, out: Path, password: str | None = None, decrypt_copies
     and whether it is encrypted with the original's password."""
     source = open_for_copy(result.path, password)
     wb, note = source.wb, source.note
-    by_cell: dict[tuple[str, str], list] = defaultdict(list)
-    overdue_rows: dict[str, set[int]] = defaultdict(set)
-    anchors = {name: _anchors(wb[name]) for name in {f.sheet for f in result.findings} if name in wb.sheetnames}
-    for f in result.findings:
-        if f.sheet in anchors and f.cell:
-            by_cell[(f.sheet, anchors[f.sheet].get(f.cell, f.cell))].append(f)
-        if f.rule == "overdue" and f.sheet in wb.sheetnames and f.excel_row:
-            overdue_rows[f.sheet].add(f.excel_row)
-    for sheet, rows in overdue_rows.items():
-        ws = wb[sheet]
-        width = ws.max_column
-        for r in rows:
-            for c in range(1, width + 1):
-                cell = ws.cell(r, c)
-                if (sheet, cell.coordinate) not in by_cell and cell.__class__.__name__ != "MergedCell":
-                    cell.fill = OVERDUE_ROW_FILL
-    for (sheet, coord), fs in by_cell.items():
-        cell = wb[sheet][coord]
-        cell.fill = SEVERITY_FILL[worst_severity(fs)]
-        text = "\n".join(f"【{SEVERITY_CN[f.severity]}·{f.rule}】{f.message}"
-                         + (f"（建议：{f.suggestion}）" if f.suggestion else "") for f in fs)
-        if cell.comment is not None:
-            text = cell.comment.text + "\n" + text
-        cell.comment = Comment(text, "xltool", width=360, height=40 + 20 * len(fs))
+    sheets = {f.sheet for f in result.findings if f.sheet in wb.sheetnames}
+    spans = {name: (1, wb[name].max_column) for name in sheets}
+    fills = {k: PatternFill("solid", fgColor=hex_of(rgb)) for k, rgb in FILL_RGB.items()}
+    for m in plan_marks((f for f in result.findings if f.sheet in sheets), Anchors(_merges(wb, sheets)), spans):
+        cell = wb[m.sheet].cell(m.row, m.col)
+        cell.fill = fills[m.fill]
+        if m.note:
+            text = m.note if cell.comment is None else cell.comment.text + "\n" + m.note
+            cell.comment = Comment(text, "xltool", width=360, height=40 + 20 * text.count("\n"))
     _result_sheet(wb, result, note)
     encrypt = copy_password(source, password, decrypt_copies)
     save_workbook(wb, out, mark="标注副本", password=encrypt)

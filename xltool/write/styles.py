@@ -4,14 +4,10 @@ links to cells, A4 printing."""
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.worksheet.hyperlink import Hyperlink
 
+from ..marks import FILL_RGB, hex_of
 from ..model import SEVERITY_CN  # noqa: F401  (re-exported for the writers)
 
-SEVERITY_FILL = {
-    "error": PatternFill("solid", fgColor="FFC7CE"),  # red
-    "warning": PatternFill("solid", fgColor="FFEB9C"),  # amber
-    "info": PatternFill("solid", fgColor="DDEBF7"),  # blue
-}
-OVERDUE_ROW_FILL = PatternFill("solid", fgColor="FCE4D6")
+SEVERITY_FILL = {sev: PatternFill("solid", fgColor=hex_of(FILL_RGB[sev])) for sev in ("error", "warning", "info")}
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="4472C4")
 THIN = Side(style="thin", color="999999")

@@ -1,0 +1,104 @@
+"""Which cell of a ledger gets which fill and which note, for a set of findings.
+
+One decision for every place that marks a workbook: annotated copies (write/annotate.py,
+through openpyxl) and the Excel add-in (excel.py, through xlwings). A finding's cell is
+marked at the top-left cell of the merge it lies in (Excel shows a merged cell's fill and
+note there only); a cell with several findings takes the worst severity's colour and one
+note listing them all; an overdue row is tinted across the table's columns where no finding
+marks a cell.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from .model import SEVERITY_CN, Finding, Merge, worst_severity
+
+# The colours of marks, as RGB: the writers take them from here
+FILL_RGB = {
+    "error": (255, 199, 206),  # red
+    "warning": (255, 235, 156),  # amber
+    "info": (221, 235, 247),  # blue
+    "overdue": (252, 228, 214),  # the tint of an overdue row
+}
+
+
+def hex_of(rgb: tuple[int, int, int]) -> str:
+    """(255, 199, 206) → "FFC7CE"."""
+    return "".join(f"{v:02X}" for v in rgb)
+
+
+@dataclass(frozen=True)
+class CellMark:
+    """One cell to mark (1-based row and column, as Excel counts)."""
+
+    sheet: str
+    row: int
+    col: int
+    fill: str  # a key of FILL_RGB
+    note: str | None = None
+
+
+class Anchors:
+    """The top-left cell of the merge a cell lies in, from merge ranges kept as ranges (a
+    merge over a whole sheet is one entry per column, not a cell per cell)."""
+
+    def __init__(self, merges: dict[str, Iterable[Merge]]):
+        self._cols: dict[tuple[str, int], list[tuple[int, Merge]]] = {}
+        for sheet, ms in merges.items():
+            for m in ms:
+                for c in range(m.c0, m.c1 + 1):
+                    self._cols.setdefault((sheet, c), []).append((m.r0, m))
+        for spans in self._cols.values():
+            spans.sort(key=lambda s: s[0])
+
+    def anchor(self, sheet: str, row: int, col: int) -> tuple[int, int]:
+        """(row, col), 1-based, of the merge's top-left cell, or the cell itself."""
+        spans = self._cols.get((sheet, col - 1))
+        if spans:
+            i = bisect.bisect_right(spans, row - 1, key=lambda s: s[0]) - 1
+            while i >= 0:  # (merges do not overlap: the nearest start above is the only candidate)
+                m = spans[i][1]
+                if m.r0 <= row - 1 <= m.r1:
+                    return m.r0 + 1, m.c0 + 1
+                break
+        return row, col
+
+
+def note_text(findings: list[Finding]) -> str:
+    """The note of a marked cell: one line per finding, with the suggestion if any."""
+    return "\n".join(f"【{SEVERITY_CN[f.severity]}·{f.rule}】{f.message}"
+                     + (f"（建议：{f.suggestion}）" if f.suggestion else "") for f in findings)
+
+
+def _cell_rc(cell: str) -> tuple[int, int]:
+    letters = cell.rstrip("0123456789")
+    col = 0
+    for ch in letters:
+        col = col * 26 + ord(ch) - 64
+    return int(cell[len(letters):]), col
+
+
+def plan_marks(findings: Iterable[Finding], anchors: Anchors,
+               row_spans: dict[str, tuple[int, int]] | None = None) -> list[CellMark]:
+    """The marks for some findings: their cells (at merge anchors) with fill and note, then
+    the tint of every overdue row across ``row_spans[sheet]`` (1-based first and last
+    column) where no finding marks a cell. In sheet, row, column order."""
+    by_cell: dict[tuple[str, int, int], list[Finding]] = {}
+    overdue_rows: set[tuple[str, int]] = set()
+    for f in findings:
+        if f.sheet and f.cell:
+            r, c = anchors.anchor(f.sheet, *_cell_rc(f.cell))
+            by_cell.setdefault((f.sheet, r, c), []).append(f)
+        if f.rule == "overdue" and f.sheet and f.excel_row:
+            overdue_rows.add((f.sheet, f.excel_row))
+    marks = {key: CellMark(key[0], key[1], key[2], worst_severity(fs), note_text(fs)) for key, fs in by_cell.items()}
+    for sheet, row in overdue_rows:
+        lo, hi = (row_spans or {}).get(sheet, (1, 0))
+        for col in range(lo, hi + 1):
+            key = (sheet, *anchors.anchor(sheet, row, col))
+            if key not in marks and key[1] == row:  # (a merge from a row above keeps its look)
+                marks[key] = CellMark(sheet, row, key[2], "overdue")
+    return [marks[k] for k in sorted(marks, key=lambda k: (k[0], k[1], k[2]))]
