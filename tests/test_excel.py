@@ -6,7 +6,9 @@ import importlib
 import json
 import re
 import shutil
+import sys
 import xml.etree.ElementTree as ET
+from pathlib import Path
 import zipfile
 
 import pytest
@@ -20,6 +22,7 @@ from typer.testing import CliRunner
 import xltool.excel as excel
 from xltool.check import CheckOptions, check_file
 from xltool.cli import app
+from xltool.errors import UsageError
 from xltool.marks import FILL_RGB, hex_of
 from xltool.rollup import rollup
 
@@ -71,10 +74,32 @@ def test_every_runpython_call_imports_and_calls_an_existing_function():
     assert {c.rsplit(".", 1)[1] for _, c in calls} == entry
 
 
-def test_vba_module_is_ascii_and_names_itself():
+def test_vba_module_is_ascii_crlf_and_names_itself():
     raw = (MACROS / "XltoolRibbon.bas").read_bytes()
     raw.decode("ascii")
     assert raw.startswith(b'Attribute VB_Name = "XltoolRibbon"')
+    assert raw.count(b"\n") == raw.count(b"\r\n") > 10  # VBA's import mis-parses LF-only files
+
+
+def test_every_button_sub_handles_its_errors_in_chinese():
+    subs, text = vba_subs()
+    bodies = re.findall(r"Public Sub (\w+)\(control As IRibbonControl\)(.*?)End Sub", text, re.S)
+    assert {name for name, _ in bodies} == set(subs)
+    for name, body in bodies:
+        assert "On Error GoTo Oops" in body and "Oops:" in body and "ShowFailure Err.Description" in body, name
+        assert "If ActiveWorkbook Is Nothing Then" in body, name
+    said = {"".join(chr(int(c, 16)) for c in codes.split()) for codes in re.findall(r'Zh\("([0-9A-F ]+)"\)', text)}
+    assert {"请先打开要处理的台账工作簿，再点这个按钮。", "运行出错：", "政务公开台账", "请在命令行运行"} <= said
+
+
+def test_vba_module_source_parses_with_olevba_tools():
+    """oletools' VBA scanner reads our module as VBA: the five callbacks, nothing suspicious
+    beyond running Python (RunPython is a macro that runs a program, and says so)."""
+    from oletools.olevba import VBA_Scanner
+
+    text = (MACROS / "XltoolRibbon.bas").read_text("ascii")
+    found = {kw for kind, kw, _ in VBA_Scanner(text).scan(include_decoded_strings=False) if kind == "AutoExec"}
+    assert not found  # no Auto_Open / Workbook_Open: nothing runs before a button is pressed
 
 
 def test_addin_build_puts_our_ribbon_into_the_xlwings_template(tmp_path):
@@ -88,6 +113,103 @@ def test_addin_build_puts_our_ribbon_into_the_xlwings_template(tmp_path):
         rels = z.read("_rels/.rels").decode()
         assert rels.count("ui/extensibility") == 1 and 'Target="customUI/customUI14.xml"' in rels
     assert (tmp_path / "XltoolRibbon.bas").exists()
+
+
+def test_built_addin_has_no_template_leftovers_and_says_what_is_missing(tmp_path):
+    from xltool.addin import build, problems
+
+    path = build(tmp_path)
+    with zipfile.ZipFile(path) as z:
+        assert b"myaddin" not in z.read("xl/workbook.xml").lower()
+        assert b'name="_xltool.conf"' in z.read("xl/workbook.xml")
+    # the module is imported at install time: until then the add-in says what it lacks
+    said = "；".join(problems(path))
+    assert "XltoolRibbon 不在加载项中" in said and "PROJECT_NAME 不是 xltool" in said and "RibbonMyAddin" in said
+
+
+def test_addin_conf_is_ours_and_doctor_reads_it(tmp_path, monkeypatch):
+    from xltool import addin
+
+    monkeypatch.setenv("USERPROFILE", str(tmp_path / "用户"))
+    monkeypatch.setattr(addin.Path, "home", lambda: tmp_path / "用户")
+    conf = addin.write_conf()
+    assert conf.parent.name == ".xltool" and conf.name == "xltool.conf"
+    assert re.fullmatch(r'"INTERPRETER_(WIN|MAC)","[^"]+"\r\n', conf.read_bytes().decode("utf-8"))
+    assert not (tmp_path / "用户" / ".xlwings").exists()  # a user's xlwings.conf is never touched
+    rows = {item: (found, fine) for item, found, fine in addin.doctor(tmp_path / "dist")}
+    assert rows["配置文件"] == (str(conf), True) and rows["加载项使用的 Python"][1]
+    assert not rows["加载项文件"][1]
+    res = runner.invoke(app, ["addin", "uninstall"])
+    assert res.exit_code == 0 and not conf.exists() and "已删除配置文件" in res.stderr
+
+
+class _FakeCom:
+    """The VBA editor's objects as install uses them, recording what was done."""
+
+    def __init__(self, trusted=True):
+        self.trusted, self.imported, self.removed, self.lines = trusted, [], [], [
+            "Attribute VB_Name = \"xlwings\"", 'Public Const PROJECT_NAME As String = "myaddin"']
+        self.saved = False
+
+    @property
+    def VBProject(self):  # noqa: N802
+        if not self.trusted:
+            raise RuntimeError("Programmatic access to Visual Basic Project is not trusted")
+        return self
+
+    @property
+    def VBComponents(self):  # noqa: N802
+        return self
+
+    def Import(self, path):  # noqa: N802
+        self.imported.append(path)
+
+    def Item(self, name):  # noqa: N802
+        return self if name == "xlwings" else name
+
+    def Remove(self, item):  # noqa: N802
+        self.removed.append(item)
+
+    @property
+    def CodeModule(self):  # noqa: N802
+        return self
+
+    @property
+    def CountOfLines(self):  # noqa: N802
+        return len(self.lines)
+
+    def Lines(self, i, n):  # noqa: N802
+        return self.lines[i - 1]
+
+    def ReplaceLine(self, i, text):  # noqa: N802
+        self.lines[i - 1] = text
+
+
+@pytest.mark.parametrize("trusted", [True, False])
+def test_install_imports_by_absolute_path_and_never_claims_a_module_it_lacks(tmp_path, monkeypatch, trusted):
+    import types
+
+    from xltool import addin
+
+    template = addin.xlwings_template()  # (from the real xlwings, before the fake stands in)
+    com = _FakeCom(trusted)
+    book = types.SimpleNamespace(api=com, save=lambda: setattr(com, "saved", True), close=lambda: None)
+    app_ = types.SimpleNamespace(books=types.SimpleNamespace(open=lambda p: book), quit=lambda: None)
+    fake_xw = types.SimpleNamespace(App=lambda **k: app_)
+    monkeypatch.setitem(sys.modules, "xlwings", fake_xw)
+    monkeypatch.setattr(addin.sys, "platform", "win32")
+    monkeypatch.setattr(addin, "excel_available", lambda: (True, ""))
+    monkeypatch.setattr(addin, "xlwings_template", lambda: template)
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(UsageError) as e:
+        addin.install(Path("dist"))
+    if not trusted:
+        assert addin.TRUST in str(e.value) and com.imported == []
+        return
+    assert com.imported == [str(tmp_path / "dist" / "XltoolRibbon.bas")]  # absolute, not Excel's folder
+    assert com.lines[1] == 'Public Const PROJECT_NAME As String = "xltool"' and com.removed == ["RibbonMyAddin"]
+    # the fake cannot write a VBA project: the saved file lacks the module, and install says so
+    assert com.saved and "加载项没有装好" in str(e.value) and "XltoolRibbon 不在加载项中" in str(e.value)
 
 
 def test_addin_install_without_excel_says_what_is_needed(tmp_path):

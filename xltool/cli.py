@@ -509,25 +509,45 @@ app.add_typer(addin_app, name="addin")
 
 @addin_app.command("build")
 def addin_build(out: Path = typer.Option(Path("dist"), "-o", "--output", help="输出目录")):
-    """生成 xltool.xlam（基于 xlwings 的加载项模板，含“政务公开台账”选项卡）。"""
-    from .addin import build
+    """生成 xltool.xlam（基于 xlwings 的加载项模板，含“政务公开台账”选项卡）和要导入其中的宏模块。"""
+    from .addin import BAS, build
 
     path = _addin_step(build, out)
-    err(f"已生成 {path}（宏模块 {out / 'XltoolRibbon.bas'} 需导入其中，见 README）")
+    err(f"已生成 {path}；宏模块 {path.parent / BAS} 由 xltool addin install 导入（macOS 需手工导入，见 README）")
 
 
 @addin_app.command("install")
 def addin_install(out: Path = typer.Option(Path("dist"), "-o", "--output", help="加载项生成目录")):
-    """在装有 Excel 的 Windows/macOS 电脑上安装加载项（导入宏、配置 xlwings、装入 XLSTART）。"""
+    """在装有 Excel 的 Windows/macOS 电脑上安装加载项：导入宏模块、写入本机 Python 的路径、装入 Excel 启动文件夹。"""
     from .addin import install
 
-    path = _addin_step(install, out)
-    err(f"已安装 {path}；请重新启动 Excel，功能区会出现“政务公开台账”选项卡")
+    path, conf = _addin_step(install, out)
+    err(f"已安装 {path}（加载项使用的 Python 已写入 {conf}）；请重新启动 Excel，功能区会出现“政务公开台账”选项卡")
 
 
-def _addin_step(step, out: Path) -> Path:
+@addin_app.command("uninstall")
+def addin_uninstall():
+    """卸载加载项：从 Excel 启动文件夹删除 xltool.xlam，并删除加载项的配置文件。"""
+    from .addin import uninstall
+
+    for line in uninstall():
+        err(line)
+
+
+@addin_app.command("doctor")
+def addin_doctor(out: Path = typer.Option(Path("dist"), "-o", "--output", help="加载项生成目录")):
+    """检查加载项会用哪个 Python、xltool 版本、配置文件，以及 Excel 和信任设置是否就绪。"""
+    from .addin import doctor
+
+    rows = _addin_step(doctor, out)
+    for item, found, fine in rows:
+        typer.echo(f"{'✓' if fine else '✗'} {pad(item, 24)}{found}")
+    raise typer.Exit(0 if all(fine for _, _, fine in rows) else int(Exit.ERROR))
+
+
+def _addin_step(step, *args):
     try:
-        return step(out)
+        return step(*args)
     except UsageError as e:
         fail(str(e))
 
