@@ -8,8 +8,8 @@ import re
 import shutil
 import sys
 import xml.etree.ElementTree as ET
-from pathlib import Path
 import zipfile
+from pathlib import Path
 
 import pytest
 from conftest import ROOT, seed
