@@ -454,3 +454,23 @@ def test_calls_to_excel_on_a_3000_row_ledger(book, tmp_path):
         assert len(b.app.alerts) == 1 + (name == "清除标记") and "”未完成：" not in b.app.alerts[-1][0]
     print("xlwings calls, 3,000-row ledger:", counts)
     assert counts["检查台账"] <= 200 and counts["标记逾期"] <= 200 and counts["清除标记"] <= 200
+
+
+def test_every_call_the_fake_allows_exists_in_the_real_xlwings():
+    """The fake cannot offer what xlwings lacks: each public name of a fake class is a
+    property or method of the xlwings class it stands for (the installed, declared version)."""
+    import inspect
+
+    import xlwings
+
+    import fake_xlwings as fake
+
+    pairs = [(fake.FakeBook, xlwings.Book), (fake.FakeSheet, xlwings.Sheet), (fake.FakeRange, xlwings.Range),
+             (fake.FakeApp, xlwings.App), (fake.FakeNote, xlwings.main.Note), (fake.FakeSheets, xlwings.main.Sheets)]
+    helpers = {"tick", "set", "state", "save_state", "cells", "merges", "colors", "notes", "protected", "answer",
+               "calls", "alerts", "path", "sheet", "areas", "book"}
+    for ours, real in pairs:
+        for name, _ in inspect.getmembers(ours):
+            if name.startswith("_") or name in helpers:
+                continue
+            assert hasattr(real, name), f"{real.__name__}.{name}"
