@@ -461,9 +461,8 @@ def test_every_call_the_fake_allows_exists_in_the_real_xlwings():
     property or method of the xlwings class it stands for (the installed, declared version)."""
     import inspect
 
-    import xlwings
-
     import fake_xlwings as fake
+    import xlwings
 
     pairs = [(fake.FakeBook, xlwings.Book), (fake.FakeSheet, xlwings.Sheet), (fake.FakeRange, xlwings.Range),
              (fake.FakeApp, xlwings.App), (fake.FakeNote, xlwings.main.Note), (fake.FakeSheets, xlwings.main.Sheets)]

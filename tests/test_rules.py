@@ -145,10 +145,11 @@ def test_every_rule_has_name_code_doc_and_a_case():
     assert names == {"header-missing", "missing-field", "formula-error", "unknown-unit", "bad-deadline", "bad-status",
                      "done-no-date", "done-no-evidence", "overdue", "due-soon", "completed-late",
                      "date-in-future", "score-out-of-range", "points-total", "duplicate-seq",
-                     "plan-changed", "not-in-plan", "empty-ledger", "duplicate-submission"}
+                     "plan-changed", "not-in-plan", "empty-ledger", "duplicate-submission", "bad-merge"}
     assert len({r.code for r in all_rules()}) == len(names)
     assert all(len(r.doc) > 20 for r in RULES.values())
     tested = {c[0] for c in CASES} | {"formula-error", "score-out-of-range", "points-total", "header-missing", "plan-changed",
                                       "not-in-plan",
-                                      "empty-ledger", "duplicate-submission"}  # (tests/test_folders.py)
+                                      "empty-ledger", "duplicate-submission",  # (tests/test_folders.py)
+                                      "bad-merge"}  # (tests/test_outputs_hostile.py)
     assert tested == names

@@ -12,16 +12,17 @@ from pathlib import Path
 import typer
 
 from .errors import UnreadableFile, UsageError
-from .output import err, pad, print_json
+from .output import err, pad, print_json, say
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
+app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None, pretty_exceptions_enable=False,
                   help="政务公开台账工具：读取、检查、汇总任务台账。")
 
 
 class Exit(enum.IntEnum):
     OK = 0  # nothing at error severity
     FINDINGS = 1  # findings at error severity
-    ERROR = 2  # usage errors or inputs that could not be read
+    ERROR = 2  # usage errors, inputs that could not be read, outputs that could not be written
+    INTERNAL = 3  # a bug of ours: one Chinese line, the traceback in a log file
 
 
 class Format(str, enum.Enum):
@@ -69,22 +70,22 @@ def inspect(
     for note in ledger.book.notes:
         err(f"提示：{ledger.path}：{note}")
     if not ledger.tables:
-        typer.echo(f"{ledger.path}：未找到任务表（需要含“任务”类列和“单位”类列的表头）")
+        say(f"{ledger.path}：未找到任务表（需要含“任务”类列和“单位”类列的表头）")
         return
     from .fields import KIND_NAMES
 
     for t in ledger.tables:
-        typer.echo(f"{ledger.path} · 工作表“{t.sheet}” · 第{t.header_row}行表头 · {KIND_NAMES[t.kind]}（{t.kind}）"
+        say(f"{ledger.path} · 工作表“{t.sheet}” · 第{t.header_row}行表头 · {KIND_NAMES[t.kind]}（{t.kind}）"
                    f" · {len(t.tasks)} 行任务 · 计划年度 {t.year or '未知'}"
                    + (f" · 发文日期 {t.issued}" if t.issued else "") + (f" · 填报单位 {t.unit}" if t.unit else ""))
-        typer.echo(f"{pad('行', 5)}{pad('序号', 5)}{pad('任务', 34)}{pad('牵头单位', 18)}{pad('责任单位', 24)}时限")
+        say(f"{pad('行', 5)}{pad('序号', 5)}{pad('任务', 34)}{pad('牵头单位', 18)}{pad('责任单位', 24)}时限")
         for k in t.tasks:
             due = k.deadline.due.isoformat() if k.deadline.due else {"ongoing": "持续", "none": "（空）",
                                                                         "unknown": "无法识别"}.get(k.deadline.kind, "—")
-            typer.echo(f"{pad(str(k.excel_row), 5)}{pad(k.seq or '', 5)}{pad(k.task, 34)}"
+            say(f"{pad(str(k.excel_row), 5)}{pad(k.seq or '', 5)}{pad(k.task, 34)}"
                        f"{pad('、'.join(k.lead_units), 18)}{pad('、'.join(k.responsible_units), 24)}"
                        f"{' '.join(k.deadline.text.split())} → {due}")
-        typer.echo("")
+        say("")
 
 
 @app.command()
@@ -109,16 +110,16 @@ def deadline(
         return
     kinds = {"date": "日期", "ongoing": "持续性任务（不会逾期）", "relative": "相对期限",
              "none": "空（无时限）", "unknown": "无法识别（bad-deadline）"}
-    typer.echo(f"“{' '.join(text.split())}”：{kinds[d.kind]}")
+    say(f"“{' '.join(text.split())}”：{kinds[d.kind]}")
     if d.due:
-        typer.echo(f"截止日期：{d.due.isoformat()}")
+        say(f"截止日期：{d.due.isoformat()}")
     if len(d.milestones) > 1:
-        typer.echo("节点：" + "、".join(m.isoformat() for m in d.milestones))
+        say("节点：" + "、".join(m.isoformat() for m in d.milestones))
     if d.note:
-        typer.echo(f"说明：{d.note}")
+        say(f"说明：{d.note}")
     if d.due and as_of:
         left = (d.due - as_of_d).days
-        typer.echo(f"距基准日 {as_of_d}：" + (f"还有 {left} 天" if left >= 0 else f"已逾期 {-left} 天"))
+        say(f"距基准日 {as_of_d}：" + (f"还有 {left} 天" if left >= 0 else f"已逾期 {-left} 天"))
 
 
 class Progress:
@@ -191,24 +192,24 @@ def print_check_text(report) -> None:
 
     for f in report.files:
         if f.status == "error":
-            typer.echo(f"{f.file}：无法读取：{f.error}")
+            say(f"{f.file}：无法读取：{f.error}")
             continue
         c = f.counts()
         head = f"{f.file}：{f.tasks} 行任务，错误 {c['error']}，警告 {c['warning']}，提示 {c['info']}"
         if report.as_of is None and f.base is not None:
             head += f"，基准日期 {f.base.describe()}"
-        typer.echo(head if f.findings else head + "，未发现问题")
+        say(head if f.findings else head + "，未发现问题")
         for note in f.notes:
-            typer.echo(f"  提示：{note}")
+            say(f"  提示：{note}")
         for x in f.findings:
             where = f"{x.sheet}!{x.cell}" if x.cell else (x.sheet or "")
             extra = f"（建议：{x.suggestion}）" if x.suggestion else ""
-            typer.echo(f"  {pad(where, 18)} {pad(SEVERITY_CN[x.severity], 4)} {pad(x.rule, 18)} {x.message}{extra}")
+            say(f"  {pad(where, 18)} {pad(SEVERITY_CN[x.severity], 4)} {pad(x.rule, 18)} {x.message}{extra}")
     for f in report.skipped:
-        typer.echo(f"{f.file}：{f.skipped}")
+        say(f"{f.file}：{f.skipped}")
     s = report.summary()
     skipped = f"，跳过 xltool 生成的文件 {s['skipped']} 个" if s["skipped"] else ""
-    typer.echo(f"合计：{s['files']} 个文件，错误 {s['errors']}，警告 {s['warnings']}，提示 {s['infos']}，"
+    say(f"合计：{s['files']} 个文件，错误 {s['errors']}，警告 {s['warnings']}，提示 {s['infos']}，"
                f"无法读取 {s['unreadable']}{skipped}。基准日期：{report.base_dates()}")
 
 
@@ -281,7 +282,7 @@ def check(
         if report:
             from .write.report import write_report
 
-            write_report(result, report)
+            write_report(result, report, replace=force)
             err(f"检查结果已写入 {report}")
         if annotate:
             from .write.annotate import annotate_all
@@ -299,7 +300,7 @@ def check(
     elif fmt == Format.csv:
         from .write.csvout import findings_csv
 
-        typer.echo(findings_csv(result), nl=False)
+        say(findings_csv(result), nl=False)
     else:
         print_check_text(result)
     raise typer.Exit(exit_code(result) if copies_ok else int(Exit.ERROR))
@@ -320,8 +321,8 @@ def rules(
                     for r in rs])
         return
     for r in rs:
-        typer.echo(f"{r.code}  {pad(r.name, 20)}{SEVERITY_CN[r.severity]}")
-        typer.echo(f"      {r.doc}")
+        say(f"{r.code}  {pad(r.name, 20)}{SEVERITY_CN[r.severity]}")
+        say(f"      {r.doc}")
 
 
 @app.command()
@@ -361,7 +362,7 @@ def rollup(
     if out:
         from .write.summary import write_summary
 
-        write_summary(result, out)
+        write_summary(result, out, replace=force)
         err(f"汇总已写入 {out}")
     if want_json(json_out, fmt):
         print_json(result.to_json())
@@ -371,11 +372,11 @@ def rollup(
 
 
 def print_rollup_text(result) -> None:
-    typer.echo(f"{pad('名次', 5)}{pad('单位', 22)}{pad('任务', 6)}{pad('完成', 6)}{pad('推进中', 7)}"
+    say(f"{pad('名次', 5)}{pad('单位', 22)}{pad('任务', 6)}{pad('完成', 6)}{pad('推进中', 7)}"
                f"{pad('逾期', 6)}{pad('完成率', 8)}得分")
     for i, u in enumerate(result.units, start=1):
         score = "—" if u.score is None else f"{u.score:.1f}/{u.max_score:.0f}" if u.max_score else f"{u.score:.1f}"
-        typer.echo(f"{pad(str(i), 5)}{pad(u.unit, 22)}{pad(str(u.tasks), 6)}{pad(str(u.completed), 6)}"
+        say(f"{pad(str(i), 5)}{pad(u.unit, 22)}{pad(str(u.tasks), 6)}{pad(str(u.completed), 6)}"
                    f"{pad(str(u.in_progress), 7)}{pad(str(u.overdue), 6)}{pad(f'{u.completion_rate:.0%}', 8)}{score}")
     lines = [(f"已报送（{len(result.reported)}）", "、".join(result.reported))]
     lines += [(f"未报送（{len(result.missing)}）", "、".join(result.missing))] if result.missing else []
@@ -389,8 +390,8 @@ def print_rollup_text(result) -> None:
     lines += [(f"跳过 xltool 生成的文件（{len(result.skipped)}）", "、".join(f for f, _ in result.skipped))
               ] if result.skipped else []
     for head, text in lines:
-        typer.echo(f"{head}：{text}")
-    typer.echo(f"基准日期：{result.base_dates()}")
+        say(f"{head}：{text}")
+    say(f"基准日期：{result.base_dates()}")
 
 
 template_app = typer.Typer(help="台账模板：列出模板，或按模板新建台账。", no_args_is_help=True)
@@ -419,7 +420,7 @@ def template_list(json_out: bool = typer.Option(False, "--json", help="输出 JS
         print_json(rows)
         return
     for r in rows:
-        typer.echo(f"{pad(r['kind'], 15)}{pad(r['name'], 18)}{'、'.join(r['columns'])}")
+        say(f"{pad(r['kind'], 15)}{pad(r['name'], 18)}{'、'.join(r['columns'])}")
 
 
 @template_app.command("new")
@@ -439,7 +440,7 @@ def template_new(
         ros = load_roster(roster) if roster else None
     except UsageError as e:
         fail(str(e))
-    save_workbook(build_template(kind.value, roster=ros), out)
+    save_workbook(build_template(kind.value, roster=ros), out, replace=force)
     err(f"已新建 {out}")
 
 
@@ -458,7 +459,8 @@ def fill(
 
     try:
         guard_output(out, [file], force, suffix=".xlsm" if file.suffix.lower() == ".xlsm" else ".xlsx")
-        n, note, encrypted = fill_file(file, out, remerge=remerge, password=password, decrypt_copies=decrypt_copies)
+        n, note, encrypted = fill_file(file, out, remerge=remerge, password=password, decrypt_copies=decrypt_copies,
+                                       replace=force)
     except (UsageError, UnreadableFile) as e:
         fail(str(e))
     done = f"合并 {n} 处" if remerge else f"填入 {n} 个单元格"
@@ -499,7 +501,7 @@ def import_(
         notice_line = f"发文日期：{main.issued.year}年{main.issued.month}月{main.issued.day}日"
     if main.year and (not title or str(main.year) not in title):
         notice_line = (notice_line + "　" if notice_line else "") + f"计划年度：{main.year}年"
-    save_workbook(ledger_from_tables(tables, title=title, notice=notice_line), out)
+    save_workbook(ledger_from_tables(tables, title=title, notice=notice_line), out, replace=force)
     err(f"已导入 {sum(len(t.tasks) for t in tables)} 行任务到 {out}")
 
 
@@ -541,7 +543,7 @@ def addin_doctor(out: Path = typer.Option(Path("dist"), "-o", "--output", help="
 
     rows = _addin_step(doctor, out)
     for item, found, fine in rows:
-        typer.echo(f"{'✓' if fine else '✗'} {pad(item, 24)}{found}")
+        say(f"{'✓' if fine else '✗'} {pad(item, 24)}{found}")
     raise typer.Exit(0 if all(fine for _, _, fine in rows) else int(Exit.ERROR))
 
 
@@ -574,6 +576,44 @@ def _lasting():
             gc.enable()
 
 
+def run(args: list[str] | None = None) -> int:
+    """The command on ``args`` (sys.argv by default); returns its exit code. Whatever goes
+    wrong, the user sees one Chinese line: a bug of ours writes its traceback to a log file
+    the line names and exits 3, so that a script tells a crash from a bad ledger (1)."""
+    try:
+        app(args=args)
+        code = 0  # (typer ends every command with SystemExit)
+    except UsageError as e:
+        err(f"错误：{e}")
+        code = int(Exit.ERROR)
+    except SystemExit as e:
+        code = e.code
+    except KeyboardInterrupt:
+        err("已中断")
+        code = 130
+    except Exception as e:  # noqa: BLE001 (the last line of defence: nothing reaches the user as a traceback)
+        err(f"内部错误：{type(e).__name__}。详细信息已写入 {crash_log(e)}，请把它和出错的文件反馈给开发者")
+        code = int(Exit.INTERNAL)
+    if code is not None and not isinstance(code, int):
+        err(str(code))
+        code = int(Exit.ERROR)
+    return code or 0
+
+
+def crash_log(e: BaseException) -> Path:
+    """The traceback of an unexpected error in a log file of its own (in the temp folder)."""
+    import tempfile
+    import traceback
+
+    path = Path(tempfile.gettempdir()) / f"xltool-错误-{dt.datetime.now():%Y%m%d-%H%M%S}-{os.getpid()}.log"
+    text = f"xltool {sys.argv[1:]}\n" + "".join(traceback.format_exception(e))
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError:
+        path = Path(os.devnull)
+    return path
+
+
 def main() -> None:
     """The ``xltool`` command. When a command is done and its output flushed, the process
     ends at once instead of tearing the interpreter down module by module: that teardown
@@ -582,24 +622,14 @@ def main() -> None:
     _OWN_PROCESS = True
     gc.freeze()  # what start-up made (see __main__) lives as long as the process: set it aside
     gc.enable()
-    try:
-        app()
-        code = 0  # (typer ends every command with SystemExit)
-    except UsageError as e:
-        err(f"错误：{e}")
-        code = int(Exit.ERROR)
-    except SystemExit as e:
-        code = e.code
-    if code is not None and not isinstance(code, int):
-        err(str(code))
-        code = 1
+    code = run()
     try:
         sys.stdout.flush()
         sys.stderr.flush()
     except OSError:  # a closed pipe (xltool check --json | head): nothing more to write
         pass
     atexit._run_exitfuncs()
-    os._exit(code or 0)
+    os._exit(code)
 
 
 if __name__ == "__main__":

@@ -42,6 +42,11 @@ class Merge(NamedTuple):
         return f"{cell_ref(self.r0, self.c0)}:{cell_ref(self.r1, self.c1)}"
 
 
+# A merge of up to this many cells is looked up cell by cell (a dict); a larger one by its
+# range, so that a merge over a whole sheet costs one entry, not a million
+_SMALL_MERGE = 64
+
+
 @dataclass
 class Grid:
     """One sheet as plain values in absolute coordinates (row 0 is Excel row 1)."""
@@ -50,24 +55,37 @@ class Grid:
     rows: list[list[Any]]
     merges: list[Merge] = field(default_factory=list)
     hidden: bool = False
+    bad_merges: list[Merge] = field(default_factory=list)  # left out of merges: they would hide the table
 
     def __post_init__(self):
         self._anchor_map: dict[tuple[int, int], tuple[int, int]] | None = None
+        self._large: list[Merge] = []
         self._by_anchor: dict[tuple[int, int], Merge] | None = None
 
     @property
     def _anchor(self) -> dict[tuple[int, int], tuple[int, int]]:
-        """(r, c) -> the top-left cell of the merge it lies in; built on first use (most
-        rows of a batch check never ask)."""
+        """(r, c) -> the top-left cell of the small merge it lies in; built on first use
+        (most rows of a batch check never ask). Large merges stay ranges (_large)."""
         if self._anchor_map is None:
             amap: dict[tuple[int, int], tuple[int, int]] = {}
+            large = []
             for m in self.merges:
+                if (m.r1 - m.r0 + 1) * (m.c1 - m.c0 + 1) > _SMALL_MERGE:
+                    large.append(m)
+                    continue
                 a = (m.r0, m.c0)
                 for r in range(m.r0, m.r1 + 1):
                     for c in range(m.c0, m.c1 + 1):
                         amap[(r, c)] = a
+            self._large = large
             self._anchor_map = amap
         return self._anchor_map
+
+    def _large_at(self, r: int, c: int) -> Merge | None:
+        for m in self._large:
+            if m.r0 <= r <= m.r1 and m.c0 <= c <= m.c1:
+                return m
+        return None
 
     @property
     def width(self) -> int:
@@ -95,7 +113,11 @@ class Grid:
         """The top-left cell of the merge (r, c) lies in, or (r, c) itself."""
         if not self.merges:
             return (r, c)
-        return self._anchor.get((r, c), (r, c))
+        a = self._anchor.get((r, c))
+        if a is not None:
+            return a
+        m = self._large_at(r, c) if self._large else None
+        return (m.r0, m.c0) if m is not None else (r, c)
 
     def value(self, r: int, c: int) -> Any:
         """The value a cell shows: a merged cell shows its anchor's value."""
@@ -106,10 +128,28 @@ class Grid:
             return None
         a = self._anchor.get((r, c))
         if a is None:
-            return None
+            return self._large_at(r, c) if self._large else None
         if self._by_anchor is None:
             self._by_anchor = {(m.r0, m.c0): m for m in self.merges}
         return self._by_anchor[a]
+
+
+def sound_merges(merges, height: int, width: int) -> tuple[list[Merge], list[Merge]]:
+    """(merges clipped to the used area, merges that would hide the table): a merge over
+    two rows and two columns or more that covers a quarter of the used area (and at least
+    fifty cells) is no layout a ledger has, and read as if unmerged."""
+    kept, bad = [], []
+    area = max(height * width, 1)
+    for m in merges:
+        r1, c1 = min(m.r1, height - 1), min(m.c1, width - 1)
+        if r1 < m.r0 or c1 < m.c0:
+            continue  # wholly outside the cells the sheet has
+        rows, cols = m.r1 - m.r0 + 1, m.c1 - m.c0 + 1
+        if rows >= 2 and cols >= 2 and min(rows * cols, area) * 4 >= area and rows * cols >= 50:
+            bad.append(m)
+            continue
+        kept.append(m if (r1, c1) == (m.r1, m.c1) else Merge(m.r0, m.c0, r1, c1))
+    return kept, bad
 
 
 @dataclass

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 import unicodedata
 
@@ -50,6 +51,22 @@ def print_json(doc) -> None:
         sys.stdout.write(data.decode("utf-8"))
 
 
+# Terminal control sequences (ESC [ … / ESC ] … BEL, and the other C0/C1 controls): a cell
+# of a unit's ledger could retitle, clear or rewrite the coordinator's terminal
+_CONTROL = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b.?|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def safe(text: str) -> str:
+    """Text fit for a terminal: control sequences and control characters removed (line
+    breaks and tabs stay)."""
+    return _CONTROL.sub("", text) if _CONTROL.search(text) else text
+
+
+def say(line: str = "", nl: bool = True) -> None:
+    """One line of text output to stdout, safe for a terminal."""
+    sys.stdout.write(safe(line) + ("\n" if nl else ""))
+
+
 def err(line: str) -> None:
-    """One line to stderr (messages and progress never go to stdout)."""
-    sys.stderr.write(line.rstrip("\n") + "\n")
+    """One line to stderr (messages and progress never go to stdout), safe for a terminal."""
+    sys.stderr.write(safe(line.rstrip("\n")) + "\n")

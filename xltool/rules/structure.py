@@ -117,3 +117,13 @@ def empty_ledger(ledger, ctx):
         col = min(first.columns.values(), default=0)
         yield Hit(None, f"表头（第{first.header_row}行）下没有任务行：这是一份空白台账", sheet=first.sheet,
                   cell=cell_ref(first.data_row - 1, col), row=first.data_row)
+
+
+@rule("bad-merge", "XL007", "error", scope="file")
+def bad_merge(ledger, ctx):
+    """合并单元格异常：一个合并单元格跨越两行两列以上、覆盖了工作表已用区域的四分之一以上（如把表头和整张表合并成一格），正常台账没有这种合并。它会让表中所有单元格都显示同一个值、把任务行“藏”起来，因此按未合并读取，请取消这个合并。"""
+    for g in ledger.book.sheets:
+        for m in g.bad_merges:
+            yield Hit(None, f"合并单元格 {m.ref} 覆盖了 {m.r1 - m.r0 + 1} 行 × {m.c1 - m.c0 + 1} 列，"
+                            "会把表中内容遮住，已按未合并读取；请取消这个合并", value=m.ref,
+                      sheet=g.name, cell=cell_ref(m.r0, m.c0), row=m.r0 + 1)

@@ -18,6 +18,7 @@ from openpyxl.utils.cell import get_column_letter
 from ..marks import FILL_RGB, Anchors, hex_of, plan_marks
 from ..model import FINDING_COLUMNS, Merge
 from .atomic import save_workbook
+from .cells import put
 from .styles import SEVERITY_FILL, body_row, header_row, link, location
 from .workbook import copy_password, open_for_copy
 
@@ -39,8 +40,8 @@ def _merges(wb, sheets) -> dict:
                    for r in wb[name].merged_cells.ranges] for name in sheets}
 
 
-def annotate_file(result, out: Path, password: str | None = None, decrypt_copies: bool = False
-                  ) -> tuple[str | None, bool]:
+def annotate_file(result, out: Path, password: str | None = None, decrypt_copies: bool = False,
+                  replace: bool = True) -> tuple[str | None, bool]:
     """Write the annotated copy of one checked file; returns what the copy could not keep
     and whether it is encrypted with the original's password."""
     source = open_for_copy(result.path, password)
@@ -56,7 +57,7 @@ def annotate_file(result, out: Path, password: str | None = None, decrypt_copies
             cell.comment = Comment(text, "xltool", width=360, height=40 + 20 * text.count("\n"))
     _result_sheet(wb, result, note)
     encrypt = copy_password(source, password, decrypt_copies)
-    save_workbook(wb, out, mark="标注副本", password=encrypt)
+    save_workbook(wb, out, mark="标注副本", password=encrypt, replace=replace)
     return note, encrypt is not None
 
 
@@ -66,9 +67,9 @@ def _result_sheet(wb, result, note: str | None) -> None:
     ws = wb.create_sheet(RESULT_SHEET)
     c = result.counts()
     base = f"（基准日期 {result.base.describe()}）" if result.base else ""
-    ws.cell(1, 1, f"{result.file}：错误 {c['error']}，警告 {c['warning']}，提示 {c['info']}{base}")
+    put(ws, 1, 1, f"{result.file}：错误 {c['error']}，警告 {c['warning']}，提示 {c['info']}{base}")
     if note:
-        ws.cell(2, 1, note)
+        put(ws, 2, 1, note)
     header_row(ws, 3, FINDING_COLUMNS, [14, 9, 7, 18, 70, 24, 20])
     for i, f in enumerate(result.findings, start=4):
         body_row(ws, i, f.as_row(), wrap=True)
@@ -103,7 +104,7 @@ def annotate_all(report, out_dir: Path, inputs_base: str | None, password: str |
         out = Path(out_dir) / annotated_name(r.file, inputs_base)
         try:
             guard_output(out, [Path(r.path)], force=force, suffix=None)
-            done.append(CopyOutcome(r.file, out, True, *annotate_file(r, out, password, decrypt_copies)))
+            done.append(CopyOutcome(r.file, out, True, *annotate_file(r, out, password, decrypt_copies, force)))
         except UsageError as e:
             done.append(CopyOutcome(r.file, out, False, str(e)))
         except Exception as e:  # one copy failing must not stop the others

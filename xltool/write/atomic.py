@@ -55,16 +55,69 @@ def written_by_us(path: Path) -> str | None:
         return None
 
 
+TEMP_PREFIX = ".~xltool-"
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _remove_stale(folder: Path) -> None:
+    """Temporary files of ours that a killed write left behind in ``folder``: those whose
+    process is gone (the name carries its pid), or older than a day where that cannot be told."""
+    import time
+
+    try:
+        names = [n for n in os.listdir(folder) if n.startswith(TEMP_PREFIX)]
+    except OSError:
+        return
+    for name in names:
+        path = folder / name
+        pid = name[len(TEMP_PREFIX):].split("-", 1)[0]
+        try:
+            if pid.isdigit() and os.name == "posix":
+                if int(pid) == os.getpid():
+                    continue
+                try:
+                    os.kill(int(pid), 0)
+                    continue  # its writer is still at work
+                except ProcessLookupError:
+                    pass
+                except PermissionError:
+                    continue  # another user's live process
+            elif time.time() - path.stat().st_mtime < 86400:
+                continue
+            path.unlink()
+        except OSError:
+            continue
+
+
 @contextlib.contextmanager
-def atomic_path(out: Path):
-    """Yield a temporary path beside ``out``; on success it is renamed over ``out``."""
+def atomic_path(out: Path, replace: bool = True):
+    """Yield a temporary path beside ``out``; on success it becomes ``out``, with the mode
+    the user's umask gives a new file. Without ``replace`` the last step is exclusive: a file
+    that appeared at ``out`` meanwhile (another writer) is kept and the write refused."""
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".~xltool-", suffix=out.suffix, dir=out.parent)
+    _remove_stale(out.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-", suffix=out.suffix, dir=out.parent)
     os.close(fd)
     try:
         yield Path(tmp)
-        os.replace(tmp, out)
+        os.chmod(tmp, 0o666 & ~_umask())
+        if replace:
+            os.replace(tmp, out)
+        else:
+            try:
+                os.link(tmp, out)  # (fails if out exists: no check-then-write race)
+            except FileExistsError:
+                raise UsageError(f"输出文件 {out} 已存在（刚由另一个程序写出）；如需覆盖请加 --force") from None
+            except OSError:  # a file system without hard links
+                if out.exists():
+                    raise UsageError(f"输出文件 {out} 已存在；如需覆盖请加 --force") from None
+                os.replace(tmp, out)
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
@@ -80,12 +133,13 @@ def mark_output(wb, kind: str) -> None:
     props.append(StringProperty(name=OUTPUT_MARK, value=kind))
 
 
-def save_workbook(wb, out: Path, mark: str | None = None, password: str | None = None) -> None:
+def save_workbook(wb, out: Path, mark: str | None = None, password: str | None = None, replace: bool = True) -> None:
     """openpyxl Workbook.save, atomically; ``mark`` marks it as our output of that kind,
-    ``password`` encrypts it (as Excel does, ECMA-376 agile encryption)."""
+    ``password`` encrypts it (as Excel does, ECMA-376 agile encryption), ``replace`` False
+    refuses to replace a file that appeared meanwhile."""
     if mark:
         mark_output(wb, mark)
-    with atomic_path(out) as tmp:
+    with atomic_path(out, replace) as tmp:
         if password is None:
             wb.save(tmp)
             return

@@ -11,6 +11,7 @@ from openpyxl.utils import get_column_letter
 
 from ..model import Merge
 from .atomic import save_workbook
+from .cells import put
 from .workbook import copy_password, open_for_copy
 
 FILL_FIELDS = ("seq", "section", "subsection", "level1", "level2", "task", "requirement", "lead", "responsible",
@@ -77,7 +78,7 @@ def fill_workbook(wb, ledger) -> int:
             for c in range(m.c0 + 1, m.c1 + 2):
                 _copy_style(anchor, ws.cell(r, c))
     for sheet, r, c, value in acts.writes:
-        wb[sheet].cell(r + 1, c + 1).value = value
+        put(wb[sheet], r + 1, c + 1, value)
     return len(acts.writes)
 
 
@@ -114,7 +115,7 @@ def remerge_workbook(wb, ledger) -> int:
 
 
 def fill_file(path: Path, out: Path, remerge: bool = False, password: str | None = None,
-              decrypt_copies: bool = False) -> tuple[int, str | None, bool]:
+              decrypt_copies: bool = False, replace: bool = True) -> tuple[int, str | None, bool]:
     """Write the filled (or re-merged) copy; returns (cells written or runs merged, what the
     copy could not keep, whether it was encrypted with the original's password)."""
     from ..reader import read_ledger
@@ -123,5 +124,5 @@ def fill_file(path: Path, out: Path, remerge: bool = False, password: str | None
     source = open_for_copy(str(path), password)
     n = remerge_workbook(source.wb, ledger) if remerge else fill_workbook(source.wb, ledger)
     encrypt = copy_password(source, password, decrypt_copies)
-    save_workbook(source.wb, out, mark="填充副本", password=encrypt)
+    save_workbook(source.wb, out, mark="填充副本", password=encrypt, replace=replace)
     return n, source.note, encrypt is not None

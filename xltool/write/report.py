@@ -10,6 +10,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from .atomic import save_workbook
+from .cells import put
 from .styles import SEVERITY_CN, SEVERITY_FILL, body_row, header_row, link, location
 
 SOURCE_TIP = "打开该文件并定位到此单元格"
@@ -23,12 +24,12 @@ def link_target(source: str, report_dir: Path) -> str:
         return Path(source).resolve().as_uri()
 
 
-def write_report(report, out: Path) -> None:
+def write_report(report, out: Path, replace: bool = True) -> None:
     out = Path(out)
     wb = Workbook()
     ws = wb.active
     ws.title = "汇总"
-    ws.cell(1, 1, f"台账检查结果（基准日期：{report.base_dates()}）").font = Font(bold=True, size=14)
+    put(ws, 1, 1, f"台账检查结果（基准日期：{report.base_dates()}）").font = Font(bold=True, size=14)
     header_row(ws, 2, ["文件", "状态", "任务行数", "错误", "警告", "提示", "逾期", "说明"],
                [48, 10, 10, 8, 8, 8, 8, 60])
     status_cn = {"ok": "通过", "findings": "有问题", "error": "无法读取"}
@@ -40,7 +41,7 @@ def write_report(report, out: Path) -> None:
             ws.cell(i, 2).fill = SEVERITY_FILL["error"]
     s = report.summary()
     last = len(report.files) + 3
-    ws.cell(last, 1, f"合计 {s['files']} 个文件，无法读取 {s['unreadable']} 个").font = Font(bold=True)
+    put(ws, last, 1, f"合计 {s['files']} 个文件，无法读取 {s['unreadable']} 个").font = Font(bold=True)
     for j, k in ((4, "errors"), (5, "warnings"), (6, "infos")):
         ws.cell(last, j, s[k])
     ws.cell(last, 7, sum(f.overdue for f in report.files))
@@ -64,4 +65,4 @@ def write_report(report, out: Path) -> None:
                      link_target(f.path, base), SOURCE_TIP)
     fs.freeze_panes = "A2"
     fs.auto_filter.ref = f"A1:I{max(r, 1)}"
-    save_workbook(wb, out, mark="检查结果")
+    save_workbook(wb, out, mark="检查结果", replace=replace)

@@ -6,6 +6,7 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 
 from ..marks import FILL_RGB, hex_of
 from ..model import SEVERITY_CN  # noqa: F401  (re-exported for the writers)
+from .cells import put
 
 SEVERITY_FILL = {sev: PatternFill("solid", fgColor=hex_of(FILL_RGB[sev])) for sev in ("error", "warning", "info")}
 HEADER_FONT = Font(bold=True, color="FFFFFF")
@@ -18,7 +19,7 @@ CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
 def header_row(ws, row: int, labels, widths=None) -> None:
     for c, label in enumerate(labels, start=1):
-        cell = ws.cell(row, c, label)
+        cell = put(ws, row, c, label)
         cell.font = HEADER_FONT
         cell.fill = HEADER_FILL
         cell.alignment = CENTER
@@ -33,7 +34,7 @@ def header_row(ws, row: int, labels, widths=None) -> None:
 def body_row(ws, row: int, values, wrap: bool = False) -> None:
     """One bordered row of values from column A (wrapped and top-aligned if ``wrap``)."""
     for c, v in enumerate(values, start=1):
-        cell = ws.cell(row, c, v)
+        cell = put(ws, row, c, v)
         cell.border = BORDER
         if wrap:
             cell.alignment = WRAP

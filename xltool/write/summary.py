@@ -10,6 +10,7 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Font
 
 from .atomic import save_workbook
+from .cells import put
 from .report import SOURCE_TIP, link_target
 from .styles import SEVERITY_FILL, WRAP, body_row, header_row, link, location, print_a4
 
@@ -21,12 +22,12 @@ def _rows(ws, start: int, rows) -> int:
     return start + len(rows)
 
 
-def write_summary(result, out: Path) -> None:
+def write_summary(result, out: Path, replace: bool = True) -> None:
     out = Path(out)
     wb = Workbook()
     ws = wb.active
     ws.title = "排名"
-    ws["A1"] = f"政务公开任务落实情况汇总（基准日期：{result.base_dates()}）"
+    put(ws, 1, 1, f"政务公开任务落实情况汇总（基准日期：{result.base_dates()}）")
     ws["A1"].font = Font(bold=True, size=14)
     cols = ["名次", "单位", "任务数", "牵头任务", "已完成", "推进中", "未启动", "逾期", "即将到期", "逾期完成",
             "完成率", "按时完成率", "得分", "满分", "得分率"]
@@ -94,7 +95,7 @@ def write_summary(result, out: Path) -> None:
 
     _reporting_sheet(wb.create_sheet("报送情况"), result)
     _scoring_sheet(wb.create_sheet("计分说明"), result)
-    save_workbook(wb, out, mark="汇总")
+    save_workbook(wb, out, mark="汇总", replace=replace)
 
 
 def _reporting_sheet(ws, result) -> None:
@@ -147,7 +148,7 @@ def _scoring_sheet(ws, result) -> None:
     if example:
         lines.append(("算例：" + example, False))
     for r, (text, bold) in enumerate(lines, start=1):
-        cell = ws.cell(r, 1, text)
+        cell = put(ws, r, 1, text)
         cell.alignment = WRAP
         if bold or r == 1:
             cell.font = Font(bold=True, size=14 if r == 1 else 11)

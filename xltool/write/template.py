@@ -19,6 +19,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..fields import BY_KEY, KIND_COLUMNS, KIND_LABELS, KIND_NAMES
+from .cells import put
 from .styles import CENTER, print_a4
 
 TABLE_SHEET = "台账"
@@ -128,11 +129,11 @@ def _roster_sheet(wb: Workbook, names: list[str], groups: dict[str, list[str]] |
     for a, canonical in (aliases or {}).items():
         alias_of.setdefault(canonical, []).append(a)
     for r, name in enumerate(names, start=2):
-        ws.cell(r, 1, name)
+        put(ws, r, 1, name)
         if alias_of.get(name):
-            ws.cell(r, 2, "、".join(alias_of[name]))
+            put(ws, r, 2, "、".join(alias_of[name]))
         if member_of.get(name):
-            ws.cell(r, 3, "、".join(member_of[name]))
+            put(ws, r, 3, "、".join(member_of[name]))
     ws.column_dimensions["A"].width = 30
     ws.column_dimensions["B"].width = 24
     ws.column_dimensions["C"].width = 24
@@ -143,7 +144,7 @@ def _table_sheet(wb: Workbook, lay: Layout, title: str, notice: str | None) -> o
     ws = wb.create_sheet(TABLE_SHEET, 1)
     n = len(lay.fields)
     last = get_column_letter(n)
-    ws["A1"] = title
+    put(ws, 1, 1, title)
     ws["A1"].font = Font(bold=True, size=16)
     ws["A1"].alignment = CENTER
     ws.merge_cells(f"A1:{last}1")
@@ -156,7 +157,7 @@ def _table_sheet(wb: Workbook, lay: Layout, title: str, notice: str | None) -> o
     date_cell.number_format = "yyyy-mm-dd"
     date_cell.border = Border(bottom=THIN)
     if notice:
-        ws["A3"] = notice
+        put(ws, 3, 1, notice)
         ws.merge_cells(f"A3:{last}3")
     for c, f in enumerate(lay.fields, start=1):
         cell = ws.cell(HEADER_ROW, c, lay.label(f))
@@ -386,7 +387,7 @@ def write_tasks(wb: Workbook, lay: Layout, tables) -> int:
                     merge_run(f, r - 1)
                 for text in ((t.section,) if t.section != section else ()) + (t.subsection,):
                     if text:
-                        ws.cell(r, 1, text).font = SECTION_FONT
+                        put(ws, r, 1, text).font = SECTION_FONT
                         ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=ncol)
                         r += 1
                 section, subsection = t.section, t.subsection
@@ -397,7 +398,7 @@ def write_tasks(wb: Workbook, lay: Layout, tables) -> int:
                     continue  # continues the cell above
                 merge_run(f, r - 1)
                 if v not in (None, ""):
-                    ws.cell(r, lay.col(f), v)
+                    put(ws, r, lay.col(f), v)
                     run_start[f], run_value[f] = r, v
             r += 1
     for f in list(run_start):

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import io
+import re
+import zipfile
 from pathlib import Path
 from typing import NamedTuple
 
 from openpyxl import Workbook, load_workbook
+
+from .cells import put
 
 REBUILT_NOTE = "原文件无法按原格式打开（.xls 或非标准 .xlsx），副本另存为 .xlsx，只保留了数值和合并单元格"
 
@@ -27,9 +31,46 @@ def _load(path: str, password: str | None):
         data, encrypted = dec.getvalue(), True
     try:
         # bytes, not the path: openpyxl judges a file by its extension
-        return load_workbook(io.BytesIO(data), keep_vba=path.lower().endswith(".xlsm")), encrypted
+        return load_workbook(io.BytesIO(_without_huge_merges(data)), keep_vba=path.lower().endswith(".xlsm")), encrypted
     except Exception:  # packages calamine reads but openpyxl rejects (odd part names, t="d" cells)
         return None, encrypted
+
+
+_MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Za-z]{1,3})(\d{1,7}):([A-Za-z]{1,3})(\d{1,7})"[^>]*/>')
+_HUGE = 100_000  # cells: openpyxl makes an object for every cell a merge covers
+
+
+def _col(letters: bytes) -> int:
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + ch - 64
+    return n
+
+
+def _without_huge_merges(data: bytes) -> bytes:
+    """The package with merges of more than _HUGE cells taken out of its sheets (the check
+    reports them as bad-merge and reads the sheet as unmerged; openpyxl would build a cell
+    object for each covered cell, billions for a merge over the whole sheet)."""
+    def huge(m) -> bool:
+        rows = int(m.group(4)) - int(m.group(2)) + 1
+        cols = _col(m.group(3)) - _col(m.group(1)) + 1
+        return rows * cols > _HUGE
+
+    with zipfile.ZipFile(io.BytesIO(data)) as zin:
+        changed = {}
+        for info in zin.infolist():
+            name = info.filename
+            if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                xml = zin.read(info)
+                if b"mergeCell" in xml and any(huge(m) for m in _MERGE_REF.finditer(xml)):
+                    changed[name] = _MERGE_REF.sub(lambda m: b"" if huge(m) else m.group(0), xml)
+        if not changed:
+            return data
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+            for info in zin.infolist():
+                zout.writestr(info, changed.get(info.filename) or zin.read(info))
+    return out.getvalue()
 
 
 def _from_grids(path: str, password: str | None) -> Workbook:
@@ -43,7 +84,7 @@ def _from_grids(path: str, password: str | None) -> Workbook:
         for r, row in enumerate(g.rows, start=1):
             for c, v in enumerate(row, start=1):
                 if v not in (None, ""):
-                    ws.cell(r, c, v)
+                    put(ws, r, c, v)
         for m in g.merges:
             ws.merge_cells(start_row=m.r0 + 1, start_column=m.c0 + 1, end_row=m.r1 + 1, end_column=m.c1 + 1)
         if g.hidden:
