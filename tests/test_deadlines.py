@@ -157,3 +157,18 @@ def test_never_raises(text):
     assert d.kind in ("date", "ongoing", "relative", "none", "unknown")
     if d.kind in ("ongoing", "none", "unknown"):
         assert d.due is None
+
+
+@pytest.mark.parametrize("text, note", [("99999999个月内", "超过 10 年"), ("2000000个工作日内", "超过 10 年"),
+                                        ("1" * 32000 + "天内", "超过 10 年"), ("9999年底前", "年份超出"),
+                                        ("1899年6月底前", "年份超出")])
+def test_absurd_deadlines_are_bad_deadline_fast(text, note):
+    import time
+
+    start = time.perf_counter()
+    d = parse_deadline(text, 2020, dt.date(2020, 1, 1))
+    assert d.kind == "unknown" and note in d.note and time.perf_counter() - start < 0.5
+
+
+def test_ten_years_is_still_a_deadline():
+    assert parse_deadline("120个月内", 2020, dt.date(2020, 1, 1)).due == dt.date(2030, 1, 1)

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from .basedate import FIRST_YEAR, LAST_YEAR
 from .textnorm import cell_text, cn_numerals_to_digits, squash, ymd
 from .workdays import add_workdays
 
@@ -128,6 +129,9 @@ def parse_deadline(value, year: int | None = None, issued: dt.date | None = None
     return _parse_text(cell_text(value), year, issued)
 
 
+MAX_DAYS_AHEAD = 3660  # a relative deadline longer than ten years is a typing error
+
+
 @lru_cache(maxsize=4096)
 def _parse_text(text: str, year: int | None, issued: dt.date | None) -> Deadline:
     t = _normalise(text)
@@ -138,7 +142,10 @@ def _parse_text(text: str, year: int | None, issued: dt.date | None) -> Deadline
 
     m = _RELATIVE.match(t)
     if m and (not m["anchor"] or re.search(r"(印发|发布|下发|出台|收到|之日|起|后)$", m["anchor"])):
-        n, unit = int(m["n"]), m["unit"]
+        n, unit = int(m["n"][:6]), m["unit"]  # (six digits are plenty: anything over ten years is refused)
+        days = n * {"个月": 30.4, "月": 30.4, "个星期": 7, "周": 7, "个工作日": 1.4, "工作日": 1.4}.get(unit, 1)
+        if days > MAX_DAYS_AHEAD or len(m["n"]) > 6:
+            return Deadline(text, "unknown", None, (), "期限超过 10 年，不像是真实的时限")
         if issued is None:
             return Deadline(text, "relative", None, (), "发文日期未知，无法推算期限")
         note = None
@@ -167,6 +174,8 @@ def _parse_text(text: str, year: int | None, issued: dt.date | None) -> Deadline
     if any(d is None for d in dates):
         return Deadline(text, "date", None, (), "计划年度未知，无法确定日期")
     milestones = tuple(sorted(set(dates)))
+    if not (FIRST_YEAR <= milestones[0].year and milestones[-1].year <= LAST_YEAR):
+        return Deadline(text, "unknown", None, (), f"年份超出 {FIRST_YEAR}—{LAST_YEAR}，不像是真实的时限")
     return Deadline(text, "date", milestones[-1], milestones)
 
 
