@@ -4,6 +4,7 @@ import json
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from conftest import seed
@@ -227,3 +228,20 @@ def test_lock_files_and_copies_in_other_folders(tmp_path):
     assert res.exit_code == 0, res.output
     assert sorted(p.relative_to(tmp_path / "out").as_posix() for p in (tmp_path / "out").rglob("*.xlsx")) == [
         "x/同名.xlsx", "同名.xlsx"]
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_files_own_config_governs_the_batch_wide_unit_check(tmp_path, jobs):
+    """A name seen once in the batch, near a common one, is reported by the batch-wide pass
+    unless the file's own 配置 sheet disables unknown-unit; -j does not change the verdict."""
+    rows = [[i, f"任务{i}", "县政府办公室", None, "全年", "推进中"] for i in range(1, 4)]
+    make_ledger(tmp_path / "a.xlsx", rows)
+    make_ledger(tmp_path / "b.xlsx", rows)
+    make_ledger(tmp_path / "c.xlsx", [[1, "任务", "县政府办工室", None, "全年", "推进中"]])
+    make_ledger(tmp_path / "d.xlsx", [[1, "任务", "县政府办公事", None, "全年", "推进中"]],
+                extra_sheets={"配置": [["键", "值"], ["rules.disable", "unknown-unit"]]})
+    res = runner.invoke(app, ["check", str(tmp_path), "--as-of", "2020-11-20", "--json", "-j", jobs])
+    doc = json.loads(res.stdout)
+    units = {Path(f["file"]).name: [x["value"] for x in f["findings"] if x["rule"] == "unknown-unit"]
+             for f in doc["files"]}
+    assert units == {"a.xlsx": [], "b.xlsx": [], "c.xlsx": ["县政府办工室"], "d.xlsx": []}

@@ -55,6 +55,11 @@ class FileResult:
     names: frozenset = frozenset()  # without a 填报单位 cell: the unit names its rows give
     fmt: str | None = None  # the format the file really is (xlsx, xls …)
     skipped: str | None = None  # why the file is not a ledger to check (our own output)
+    config: Config | None = None  # the file's own 配置 sheet's config, where it has one
+
+    def config_in(self, batch: Config) -> Config:
+        """The config the batch-wide rules apply to this file: its own, else the batch's."""
+        return self.config or batch
 
     @property
     def status(self) -> str:
@@ -228,6 +233,7 @@ def check_ledger(ledger, opts: CheckOptions, path: str | None = None) -> FileRes
     from .rules import Context, run_rules
 
     cfg = _file_config(ledger, opts.config)
+    own = cfg if cfg is not opts.config else None
     roster = _file_roster(ledger, opts)
     base = base_date(opts.as_of, ledger.report_date)
     ctx = Context(as_of=base.date, config=cfg, roster=roster, plan=opts.plan)
@@ -238,7 +244,7 @@ def check_ledger(ledger, opts: CheckOptions, path: str | None = None) -> FileRes
                      tasks=sum(len(t.tasks) for t in ledger.tables),
                      notes=list(ledger.book.notes),
                      path=path, base=base, unit=ledger.unit, report_date=ledger.report_date, names=names,
-                     fmt=ledger.book.format)
+                     fmt=ledger.book.format, config=own)
     if roster is None:
         tables = ledger.tables
         seen = [n for table in tables for t in table.tasks for n in t.lead_units]
@@ -396,7 +402,7 @@ def _duplicate_submissions(results: list[FileResult], opts: CheckOptions) -> Non
     _, _, groups = choose(submissions(results, _known_units(results, opts)))
     for i, group in groups.items():
         me = next(s for s in group if s.index == i)
-        f = batch_finding("duplicate-submission", opts.config, duplicate_submission(me, group))
+        f = batch_finding("duplicate-submission", results[i].config_in(opts.config), duplicate_submission(me, group))
         if f is not None:
             results[i].findings.append(f)
             sort_findings(results[i].findings)
@@ -408,8 +414,6 @@ def _batch_unit_names(results: list[FileResult], opts: CheckOptions) -> None:
     from .rules import Hit, batch_finding, sort_findings
     from .rules.units import near_message
 
-    if "unknown-unit" in opts.config.disabled:
-        return
     counts = Counter()
     for r in results:
         counts.update(r.unit_counts)
@@ -421,9 +425,11 @@ def _batch_unit_names(results: list[FileResult], opts: CheckOptions) -> None:
         for name, (sheet, cell, row) in r.unit_first.items():
             if name in near:
                 sug = near[name]
-                r.findings.append(batch_finding("unknown-unit", opts.config, Hit(
-                    None, near_message(name, sug), name, sug, cell, row, sheet)))
-                added = True
+                f = batch_finding("unknown-unit", r.config_in(opts.config),
+                                  Hit(None, near_message(name, sug), name, sug, cell, row, sheet))
+                if f is not None:
+                    r.findings.append(f)
+                    added = True
         if added:
             sort_findings(r.findings)
 
