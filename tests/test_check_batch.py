@@ -178,9 +178,28 @@ def test_csv_neutralises_formulas(tmp_path):
     p = make_ledger(tmp_path / "f.xlsx", [[1, "甲", "=HYPERLINK(\"http://x\")", None, "全年", "+完成"]])
     res = runner.invoke(app, ["check", str(p), "--as-of", "2020-11-20", "--format", "csv"])
     lines = res.stdout.splitlines()
-    assert lines[0].startswith("file,sheet,cell")
+    # for Excel and WPS: a byte-order mark, Chinese headers, severities and rule titles
+    assert lines[0].startswith("\ufeff文件,工作表,单元格") and ",错误," in res.stdout and "逾期未完成" not in lines[0]
     assert not any(cell.startswith(("=", "+", "-", "@")) for ln in lines[1:] for cell in ln.split(","))
     assert "'+完成" in res.stdout
+    plain = runner.invoke(app, ["check", str(p), "--as-of", "2020-11-20", "--format", "csv", "--csv-plain"]).stdout
+    assert plain.startswith("file,sheet,cell,excel_row,rule,code,severity") and ",error," in plain
+    res = runner.invoke(app, ["check", str(p), "--json", "--format", "csv"])
+    assert res.exit_code == 2 and "不能同时使用" in res.stderr
+
+
+@pytest.mark.parametrize("command", [["rules"], ["deadline", "2020年底前"], ["inspect", "{p}"],
+                                     ["rollup", "{p}", "--as-of", "2020-11-20"]])
+def test_every_command_with_csv_writes_csv(tmp_path, command):
+    import csv
+    import io
+
+    p = make_ledger(tmp_path / "f.xlsx", [[1, "甲", "县政府办", None, "全年", "推进中"]])
+    res = runner.invoke(app, [c.format(p=p) for c in command] + ["--format", "csv"])
+    assert res.exit_code == 0, res.output
+    assert res.stdout.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(res.stdout[1:])))
+    assert len(rows) >= 2 and len({len(r) for r in rows}) == 1  # a table, not text
 
 
 def test_existing_output_needs_force_and_inputs_are_never_outputs(tmp_path):

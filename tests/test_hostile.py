@@ -65,7 +65,7 @@ def test_whole_folder_batch_goes_on_and_inputs_stay_identical(corpus, tmp_path):
     assert res.exit_code == 2
     assert "Traceback" not in res.output
     lines = res.stdout.splitlines()
-    unreadable = [ln for ln in lines if ",unreadable," in ln]
+    unreadable = [ln for ln in lines if ",无法读取," in ln]
     assert len(unreadable) == sum(1 for _, (k, _w) in corpus if k == "error")
     for cmd in (["inspect"], ["fill", "-o", str(tmp_path / "f.xlsx"), "--force"]):
         for path, _ in corpus:

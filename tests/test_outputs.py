@@ -48,8 +48,10 @@ def test_report_sheets_and_links(tmp_path):
     f = wb["问题清单"]
     assert f.freeze_panes == "A2" and f.auto_filter.ref.startswith("A1:I")
     rows = [[c.value for c in r] for r in f.iter_rows(min_row=2)]
-    assert [(r[1], r[2], r[3]) for r in rows] == [("台账", "E3", "overdue"), ("台账", "E4", "missing-field"),
-                                                  ("台账", "F4", "bad-status")]
+    # people read the rules' Chinese titles; the code column says which rule for scripts
+    assert [(r[1], r[2], r[3], r[4]) for r in rows] == [("台账", "E3", "逾期未完成", "XL202"),
+                                                        ("台账", "E4", "必填项为空", "XL002"),
+                                                        ("台账", "F4", "完成状态不规范", "XL301")]
     link = f["C2"].hyperlink
     assert link.target == "../in/县财政局 台账.xlsx" and link.location == "'台账'!E3"
 

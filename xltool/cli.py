@@ -8,6 +8,7 @@ import os
 import sys
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -42,30 +43,58 @@ def fail(message: str, code: Exit = Exit.ERROR) -> None:
     raise typer.Exit(int(code))
 
 
-def want_json(json_flag: bool, fmt: Format | None) -> bool:
-    return json_flag or fmt == Format.json
+# Options several commands share, declared once
+JsonFlag = Annotated[bool, typer.Option("--json", help="输出 JSON（等同 --format json）")]
+FormatOpt = Annotated[Format | None, typer.Option("--format", help="输出格式：text（默认）、json 或 csv")]
+PlainCsv = Annotated[bool, typer.Option("--csv-plain", help="CSV 不加 BOM、用英文表头（供脚本使用；默认的 CSV 可直接用 Excel/WPS 打开）")]
+AsOf = Annotated[str | None, typer.Option("--as-of", help="基准日期，如 2020-12-15 或 2020年12月15日；不给时用各台账的填报日期，没有填报日期的用今天")]
+Password = Annotated[str | None, typer.Option("--password", help="工作簿打开密码（只在内存中解密）")]
+Force = Annotated[bool, typer.Option("--force", help="覆盖已存在的输出文件（只覆盖 xltool 生成的文件）")]
+
+
+def output_format(json_flag: bool, fmt: Format | None) -> Format:
+    """The one output format the flags ask for; --json with another --format is refused."""
+    if json_flag and fmt not in (None, Format.json):
+        raise UsageError(f"--json 与 --format {fmt.value} 不能同时使用")
+    return Format.json if json_flag else (fmt or Format.text)
+
+
+def print_csv(headers, rows, plain: bool) -> None:
+    from .write.csvout import table_csv
+
+    say(table_csv(headers, rows, plain), nl=False)
 
 
 @app.command()
 def inspect(
     file: Path = typer.Argument(..., help="台账或任务表文件（.xlsx .xlsm .xls）"),
-    json_out: bool = typer.Option(False, "--json", help="输出 JSON"),
-    fmt: Format | None = typer.Option(None, "--format", help="text 或 json"),
+    json_out: JsonFlag = False,
+    fmt: FormatOpt = None,
+    plain: PlainCsv = False,
     year: int | None = typer.Option(None, "--year", help="计划年度（默认取标题中的年份）"),
     issued: str | None = typer.Option(None, "--issued", help="发文日期（默认取文中的落款日期）"),
-    as_of: str | None = typer.Option(None, "--as-of", help="基准日期，标题无年份时以其年份为计划年度"),
-    password: str | None = typer.Option(None, "--password", help="工作簿打开密码"),
+    as_of: AsOf = None,
+    password: Password = None,
 ):
     """列出文件中每张任务表的规范化任务。"""
     from .reader import read_ledger
 
     try:
+        form = output_format(json_out, fmt)
         ledger = read_ledger(file, year=year, issued=parse_date(issued, "发文日期"),
                              as_of=parse_date(as_of, "基准日期"), password=password, label=str(file))
     except (UnreadableFile, UsageError) as e:
         fail(str(e))
-    if want_json(json_out, fmt):
+    if form == Format.json:
         print_json(ledger.to_json())
+        return
+    if form == Format.csv:
+        headers = [("sheet", "工作表"), ("excel_row", "行"), ("seq", "序号"), ("section", "分节"), ("task", "任务"),
+                   ("lead_units", "牵头单位"), ("responsible_units", "责任单位"), ("deadline", "时限"),
+                   ("due", "截止日期"), ("kind", "时限类型")]
+        print_csv(headers, ([t.sheet, k.excel_row, k.seq, k.section, k.task, "、".join(k.lead_units),
+                             "、".join(k.responsible_units), k.deadline.text, k.deadline.due, k.deadline.kind]
+                            for t in ledger.tables for k in t.tasks), plain)
         return
     for note in ledger.book.notes:
         err(f"提示：{ledger.path}：{note}")
@@ -94,22 +123,30 @@ def deadline(
     year: int | None = typer.Option(None, "--year", help="计划年度（默认取基准日期的年份）"),
     issued: str | None = typer.Option(None, "--issued", help="发文日期，用于“印发1个月内”“N个工作日内”"),
     as_of: str | None = typer.Option(None, "--as-of", help="基准日期（默认今天）"),
-    json_out: bool = typer.Option(False, "--json", help="输出 JSON"),
-    fmt: Format | None = typer.Option(None, "--format", help="text 或 json"),
+    json_out: JsonFlag = False,
+    fmt: FormatOpt = None,
+    plain: PlainCsv = False,
 ):
     """显示一个时限文字如何被解读。"""
     from .deadlines import parse_deadline
 
     try:
+        form = output_format(json_out, fmt)
         as_of_d = parse_date(as_of, "基准日期") or dt.date.today()
         d = parse_deadline(text, year or as_of_d.year, parse_date(issued, "发文日期"))
     except UsageError as e:
         fail(str(e))
-    if want_json(json_out, fmt):
+    if form == Format.json:
         print_json(d.to_json())
         return
+    if form == Format.csv:
+        print_csv([("text", "时限"), ("kind", "类型"), ("due", "截止日期"), ("milestones", "节点"), ("note", "说明")],
+                  [[text, d.kind, d.due, "、".join(m.isoformat() for m in d.milestones), d.note]], plain)
+        return
+    from .rules import rule_title
+
     kinds = {"date": "日期", "ongoing": "持续性任务（不会逾期）", "relative": "相对期限",
-             "none": "空（无时限）", "unknown": "无法识别（bad-deadline）"}
+             "none": "空（无时限）", "unknown": f"无法识别（检查时报“{rule_title('bad-deadline')}”错误）"}
     say(f"“{' '.join(text.split())}”：{kinds[d.kind]}")
     if d.due:
         say(f"截止日期：{d.due.isoformat()}")
@@ -204,7 +241,7 @@ def print_check_text(report) -> None:
         for x in f.findings:
             where = f"{x.sheet}!{x.cell}" if x.cell else (x.sheet or "")
             extra = f"（建议：{x.suggestion}）" if x.suggestion else ""
-            say(f"  {pad(where, 18)} {pad(SEVERITY_CN[x.severity], 4)} {pad(x.rule, 18)} {x.message}{extra}")
+            say(f"  {pad(where, 18)} {pad(SEVERITY_CN[x.severity], 4)} {pad(x.title, 18)} {x.message}{extra}")
     for f in report.skipped:
         say(f"{f.file}：{f.skipped}")
     s = report.summary()
@@ -234,19 +271,21 @@ def report_copies(outcomes, what: str) -> bool:
 @app.command()
 def check(
     paths: list[Path] = typer.Argument(..., help="台账文件或文件夹（递归查找 .xlsx .xlsm .xls）"),
-    as_of: str | None = typer.Option(None, "--as-of", help="基准日期（默认今天），用于判断逾期"),
+    as_of: AsOf = None,
     plan: Path | None = typer.Option(None, "--plan", help="印发的任务表：其单位为默认名录，台账行与其任务比对"),
     roster: Path | None = typer.Option(None, "--roster", help="单位名录（含“单位名录”工作表的 xlsx，或 TOML）"),
     config: Path | None = typer.Option(None, "--config", help="配置文件 xltool.toml"),
-    report: Path | None = typer.Option(None, "--report", help="写出检查结果工作簿"),
+    report: Path | None = typer.Option(None, "-o", "--output", "--report",
+                                       help="写出检查结果工作簿（.xlsx）；--report 是旧名，下一版起只用 -o/--output"),
     annotate: Path | None = typer.Option(None, "--annotate", help="在此文件夹写出标注副本（不改动原文件）"),
-    json_out: bool = typer.Option(False, "--json", help="输出 JSON"),
-    fmt: Format = typer.Option(Format.text, "--format", help="text、json 或 csv"),
+    json_out: JsonFlag = False,
+    fmt: FormatOpt = None,
+    plain: PlainCsv = False,
     jobs: int | None = typer.Option(None, "--jobs", "-j", help="并行进程数（默认 CPU 核数）"),
     year: int | None = typer.Option(None, "--year", help="计划年度（默认取标题中的年份）"),
     issued: str | None = typer.Option(None, "--issued", help="发文日期"),
-    password: str | None = typer.Option(None, "--password", help="工作簿打开密码"),
-    force: bool = typer.Option(False, "--force", help="覆盖已存在的输出文件（只覆盖 xltool 生成的文件）"),
+    password: Password = None,
+    force: Force = False,
     decrypt_copies: bool = typer.Option(False, "--decrypt-copies", help="有打开密码的台账，其标注副本不加密（默认沿用原密码）"),
     max_cells: int | None = typer.Option(None, "--max-cells", help="单个工作表最多单元格数（安全上限）"),
     max_mb: int | None = typer.Option(None, "--max-mb", help="解压后最大大小（MB，安全上限）"),
@@ -258,6 +297,7 @@ def check(
     from .config import load_config, load_roster
 
     try:
+        form = output_format(json_out, fmt)
         as_of_d = parse_date(as_of, "基准日期")
         issued_d = parse_date(issued, "发文日期")
         cfg = load_config(config)
@@ -295,12 +335,12 @@ def check(
             copies_ok = report_copies(outcomes, f"标注副本（{annotate}）")
     except UsageError as e:
         fail(str(e))
-    if want_json(json_out, fmt):
+    if form == Format.json:
         print_json(result.to_json())
-    elif fmt == Format.csv:
+    elif form == Format.csv:
         from .write.csvout import findings_csv
 
-        say(findings_csv(result), nl=False)
+        say(findings_csv(result, plain), nl=False)
     else:
         print_check_text(result)
     raise typer.Exit(exit_code(result) if copies_ok else int(Exit.ERROR))
@@ -308,43 +348,55 @@ def check(
 
 @app.command()
 def rules(
-    json_out: bool = typer.Option(False, "--json", help="输出 JSON"),
-    fmt: Format | None = typer.Option(None, "--format", help="text 或 json"),
+    json_out: Annotated[bool, typer.Option("--json", help="输出 JSON（含英文规则名 rule，供配置文件使用）")] = False,
+    fmt: FormatOpt = None,
+    plain: PlainCsv = False,
 ):
-    """列出全部检查规则：名称、代码、默认级别和说明。"""
+    """列出全部检查规则：代码、名称、默认级别和说明。"""
     from .model import SEVERITY_CN
     from .rules import all_rules
 
+    try:
+        form = output_format(json_out, fmt)
+    except UsageError as e:
+        fail(str(e))
     rs = all_rules()
-    if want_json(json_out, fmt):
-        print_json([{"rule": r.name, "code": r.code, "severity": r.severity, "scope": r.scope, "doc": r.doc}
-                    for r in rs])
+    if form == Format.json:
+        print_json([{"rule": r.name, "code": r.code, "title": r.title, "severity": r.severity, "scope": r.scope,
+                     "doc": r.doc} for r in rs])
+        return
+    if form == Format.csv:
+        print_csv([("code", "代码"), ("title", "名称"), ("rule", "配置用名"), ("severity", "默认级别"), ("doc", "说明")],
+                  ([r.code, r.title, r.name, r.severity if plain else SEVERITY_CN[r.severity], r.doc] for r in rs),
+                  plain)
         return
     for r in rs:
-        say(f"{r.code}  {pad(r.name, 20)}{SEVERITY_CN[r.severity]}")
-        say(f"      {r.doc}")
+        say(f"{r.code}  {pad(r.title, 22)}{pad(SEVERITY_CN[r.severity], 6)}（配置用名 {r.name}）")
+        say(f"      {r.doc.split('：', 1)[1]}")
 
 
 @app.command()
 def rollup(
     paths: list[Path] = typer.Argument(..., help="各单位台账文件或文件夹"),
-    as_of: str | None = typer.Option(None, "--as-of", help="基准日期（默认今天）"),
+    as_of: AsOf = None,
     plan: Path | None = typer.Option(None, "--plan", help="印发的任务表：其单位为默认名录"),
     roster: Path | None = typer.Option(None, "--roster", help="单位名录（xlsx 或 TOML），用于分组展开和未报送名单"),
     config: Path | None = typer.Option(None, "--config", help="配置文件 xltool.toml（[scoring] 为计分权重）"),
-    out: Path | None = typer.Option(None, "-o", "--output", help="写出汇总工作簿（排名、图表、逾期清单）"),
-    json_out: bool = typer.Option(False, "--json", help="输出 JSON"),
-    fmt: Format | None = typer.Option(None, "--format", help="text 或 json"),
+    out: Path | None = typer.Option(None, "-o", "--output", help="写出汇总工作簿（.xlsx：排名、图表、逾期清单、报送情况、计分说明）"),
+    json_out: JsonFlag = False,
+    fmt: FormatOpt = None,
+    plain: PlainCsv = False,
     year: int | None = typer.Option(None, "--year", help="计划年度"),
     issued: str | None = typer.Option(None, "--issued", help="发文日期"),
-    password: str | None = typer.Option(None, "--password", help="工作簿打开密码"),
-    force: bool = typer.Option(False, "--force", help="覆盖已存在的输出文件"),
+    password: Password = None,
+    force: Force = False,
 ):
     """按单位汇总任务数、完成率、逾期和得分。"""
     from .config import load_config, load_roster
     from .rollup import rollup as do_rollup
 
     try:
+        form = output_format(json_out, fmt)
         as_of_d = parse_date(as_of, "基准日期")
         issued_d = parse_date(issued, "发文日期")
         cfg = load_config(config)
@@ -364,8 +416,15 @@ def rollup(
 
         write_summary(result, out, replace=force)
         err(f"汇总已写入 {out}")
-    if want_json(json_out, fmt):
+    if form == Format.json:
         print_json(result.to_json())
+    elif form == Format.csv:
+        print_csv([("rank", "名次"), ("unit", "单位"), ("tasks", "任务数"), ("completed", "已完成"),
+                   ("in_progress", "推进中"), ("not_started", "未启动"), ("overdue", "逾期"),
+                   ("completion_rate", "完成率"), ("score", "得分"), ("max_score", "满分"), ("as_of", "基准日期")],
+                  ([i, u.unit, u.tasks, u.completed, u.in_progress, u.not_started, u.overdue, u.completion_rate,
+                    None if u.score is None else round(u.score, 2), u.max_score, result.base_dates()]
+                   for i, u in enumerate(result.units, start=1)), plain)
     else:
         print_rollup_text(result)
     raise typer.Exit(int(Exit.ERROR) if result.unreadable else 0)

@@ -69,7 +69,7 @@ class Anchors:
 
 def note_text(findings: list[Finding]) -> str:
     """The note of a marked cell: one line per finding, with the suggestion if any."""
-    return "\n".join(f"【{SEVERITY_CN[f.severity]}·{f.rule}】{f.message}"
+    return "\n".join(f"【{SEVERITY_CN[f.severity]}·{f.title}】{f.message}"
                      + (f"（建议：{f.suggestion}）" if f.suggestion else "") for f in findings)
 
 

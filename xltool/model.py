@@ -289,9 +289,16 @@ class Finding:
         return (Finding, (self.rule, self.code, self.severity, self.message, self.sheet, self.cell,
                           self.excel_row, self.value, self.suggestion))
 
+    @property
+    def title(self) -> str:
+        """The rule's Chinese title, for people (JSON and config keep the English name)."""
+        from .rules import rule_title
+
+        return rule_title(self.rule)
+
     def as_row(self) -> list:
         """The finding under FINDING_COLUMNS."""
-        return [self.sheet, self.cell, SEVERITY_CN[self.severity], self.rule, self.message, self.value,
+        return [self.sheet, self.cell, SEVERITY_CN[self.severity], self.title, self.message, self.value,
                 self.suggestion]
 
     def to_json(self) -> dict:

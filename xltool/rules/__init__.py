@@ -53,6 +53,11 @@ class Rule:
     needs: tuple[str, ...] = ()  # the rule applies only to tables with one of these columns
     needs_plan: bool = False
 
+    @property
+    def title(self) -> str:
+        """The rule's short Chinese title, what people read (its doc opens with it: "逾期未完成：…")."""
+        return self.doc.split("：", 1)[0]
+
 
 RULES: dict[str, Rule] = {}
 
@@ -63,8 +68,8 @@ def rule(name: str, code: str, severity: str, scope: str = "task", needs: tuple[
 
     def deco(func):
         doc = " ".join((func.__doc__ or "").split())
-        if not doc:
-            raise TypeError(f"rule {name} has no docstring")
+        if not doc or "：" not in doc[:16]:
+            raise TypeError(f"rule {name}: its docstring must open with a Chinese title and “：”")
         if name in RULES or any(r.code == code for r in RULES.values()):
             raise ValueError(f"rule {name}/{code} registered twice")
         if severity not in SEVERITIES or scope not in ("task", "table", "file", "batch"):
@@ -164,6 +169,12 @@ def batch_finding(name: str, config: Config, hit: Hit) -> Finding | None:
         return None
     return Finding(r.name, r.code, config.severity.get(name, r.severity), hit.message, hit.sheet, hit.cell, hit.row,
                    hit.value, hit.suggestion)
+
+
+def rule_title(name: str) -> str:
+    """The Chinese title of a rule name (the name itself for one no longer registered)."""
+    r = RULES.get(name)
+    return r.title if r else name
 
 
 def all_rules() -> list[Rule]:

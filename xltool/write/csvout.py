@@ -1,13 +1,23 @@
-"""CSV of findings, safe to open in Excel: cells that would start a formula are neutralised."""
+"""CSV output that Excel and WPS open right: UTF-8 with a byte-order mark (without it Excel
+on Windows reads the file in the system code page and shows mojibake), Chinese headers and
+severities; cells that would start a formula neutralised. ``plain`` gives what scripts want:
+no BOM, English headers, severities and rule names."""
 
 from __future__ import annotations
 
 import csv
 import io
 
-CSV_COLUMNS = ("file", "sheet", "cell", "excel_row", "rule", "code", "severity", "message", "value", "suggestion",
-               "as_of")  # as_of: the base date the file was checked at
+from ..model import SEVERITY_CN
+
+BOM = "\ufeff"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+# (English header, Chinese header) of the findings CSV
+FINDING_CSV = (("file", "文件"), ("sheet", "工作表"), ("cell", "单元格"), ("excel_row", "行"), ("rule", "规则"),
+               ("code", "代码"), ("severity", "级别"), ("message", "问题"), ("value", "原值"), ("suggestion", "建议"),
+               ("as_of", "基准日期"))
+CSV_COLUMNS = tuple(en for en, _ in FINDING_CSV)
 
 
 def neutralise(value) -> str:
@@ -16,15 +26,26 @@ def neutralise(value) -> str:
     return "'" + s if s.startswith(_FORMULA_START) else s
 
 
-def findings_csv(report) -> str:
+def table_csv(headers: list[tuple[str, str]], rows, plain: bool = False) -> str:
+    """Rows under (English, Chinese) headers as CSV text: Chinese headers and a BOM, or
+    English headers and none (``plain``)."""
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(CSV_COLUMNS)
-    for f in report.files:
-        as_of = f.base.date.isoformat() if f.base else ""
-        if f.status == "error":
-            w.writerow([neutralise(f.file), "", "", "", "unreadable", "", "error", neutralise(f.error), "", "", ""])
-        for x in f.findings:
-            d = x.to_json()
-            w.writerow([neutralise(f.file)] + [neutralise(d[k]) for k in CSV_COLUMNS[1:-1]] + [as_of])
-    return buf.getvalue()
+    w = csv.writer(buf, lineterminator="\r\n" if not plain else "\n")
+    w.writerow([en if plain else cn for en, cn in headers])
+    for row in rows:
+        w.writerow([neutralise(v) for v in row])
+    return ("" if plain else BOM) + buf.getvalue()
+
+
+def findings_csv(report, plain: bool = False) -> str:
+    def rows():
+        for f in report.files:
+            as_of = f.base.date.isoformat() if f.base else ""
+            if f.status == "error":
+                yield [f.file, "", "", "", "unreadable" if plain else "无法读取", "", "error" if plain else "错误",
+                       f.error, "", "", ""]
+            for x in f.findings:
+                yield [f.file, x.sheet, x.cell, x.excel_row, x.rule if plain else x.title, x.code,
+                       x.severity if plain else SEVERITY_CN[x.severity], x.message, x.value, x.suggestion, as_of]
+
+    return table_csv(list(FINDING_CSV), rows(), plain)

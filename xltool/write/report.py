@@ -54,8 +54,8 @@ def write_report(report, out: Path, replace: bool = True) -> None:
     r = 1
     base = out.parent
     for f in report.files:
-        rows = [(None, None, "unreadable", "", "error", f.error, None, None)] if f.status == "error" else [
-            (x.sheet, x.cell, x.rule, x.code, x.severity, x.message, x.value, x.suggestion) for x in f.findings]
+        rows = [(None, None, "无法读取", "", "error", f.error, None, None)] if f.status == "error" else [
+            (x.sheet, x.cell, x.title, x.code, x.severity, x.message, x.value, x.suggestion) for x in f.findings]
         for sheet, cell, rule, code, sev, msg, value, sug in rows:
             r += 1
             body_row(fs, r, [f.file, sheet, cell, rule, code, SEVERITY_CN[sev], msg, value, sug], wrap=True)
