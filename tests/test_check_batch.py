@@ -1,6 +1,7 @@
 import datetime as dt
 import hashlib
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -143,7 +144,7 @@ def test_the_command_process_ends_with_its_output_whole(batch, tmp_path):
                           "--report", str(report)], capture_output=True, timeout=120)
     assert res.returncode == 2  # unreadable inputs
     assert len(res.stdout) > 40_000 and json.loads(res.stdout) == expected
-    assert "检查中" in res.stderr.decode("utf-8")
+    assert "检查中" not in res.stderr.decode("utf-8")  # progress bars are for a terminal, not a pipe or a log
     assert load_workbook(report)["问题清单"].max_row == 1 + expected["summary"]["errors"] + 3
     bad = subprocess.run([sys.executable, "-m", "xltool", "check", str(batch), "--no-such-option"],
                          capture_output=True, timeout=60)
@@ -264,3 +265,22 @@ def test_a_files_own_config_governs_the_batch_wide_unit_check(tmp_path, jobs):
     units = {Path(f["file"]).name: [x["value"] for x in f["findings"] if x["rule"] == "unknown-unit"]
              for f in doc["files"]}
     assert units == {"a.xlsx": [], "b.xlsx": [], "c.xlsx": ["县政府办工室"], "d.xlsx": []}
+
+
+def test_progress_shows_on_a_terminal(batch, tmp_path):
+    """On a terminal (a pseudo-terminal here) the phases show: checking, then writing the report."""
+    import pty
+
+    report = tmp_path / "报告.xlsx"
+    out = bytearray()
+
+    def read(fd):
+        data = os.read(fd, 65536)
+        out.extend(data)
+        return data
+
+    status = pty.spawn([sys.executable, "-m", "xltool", "check", str(batch), "--as-of", "2020-11-20",
+                        "--report", str(report)], read)
+    text = out.decode("utf-8", "replace")
+    assert os.waitstatus_to_exitcode(status) == 2
+    assert "检查中 [" in text and f"写出 {report}" in text and "检查结果已写入" in text

@@ -216,3 +216,27 @@ def test_import_refuses_strict_and_non_word(tmp_path):
         assert res.exit_code == 2 and "Strict" in res.stderr
     res = runner.invoke(app, ["import", str(seed("001")), "-o", str(tmp_path / "x.xlsx")])
     assert res.exit_code == 2 and "Word" in res.stderr
+
+
+@pytest.mark.parametrize("word, kind", [("分工", "division"), ("考核", "assessment"), ("分解", "decomposition"),
+                                        ("重点工作任务分工", "division"), ("任务分解表", "decomposition"),
+                                        ("assessment", "assessment")])
+def test_template_kinds_in_chinese(tmp_path, word, kind):
+    from typer.testing import CliRunner
+
+    from xltool.cli import app
+    from xltool.reader import read_ledger
+
+    out = tmp_path / "新台账.xlsx"
+    res = CliRunner().invoke(app, ["template", "new", word, "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    assert [t.kind for t in read_ledger(out).tables] == [kind]
+
+
+def test_an_unknown_template_kind_lists_the_chinese_ones(tmp_path):
+    from typer.testing import CliRunner
+
+    from xltool.cli import app
+
+    res = CliRunner().invoke(app, ["template", "new", "表格", "-o", str(tmp_path / "x.xlsx")])
+    assert res.exit_code == 2 and "考核（考核任务分解表" in res.stderr and "分工" in res.stderr

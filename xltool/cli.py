@@ -160,31 +160,26 @@ def deadline(
 
 
 class Progress:
-    """A one-line progress bar on stderr (a line every 10% when stderr is not a terminal)."""
+    """A one-line progress bar on stderr, only where stderr is a terminal (a log or a pipe
+    gets the result lines, not a hundred bar updates)."""
 
     def __init__(self, label: str):
-        import sys
-
         self.label = label
         self.tty = sys.stderr.isatty()
-        self.last = -1
 
     def __call__(self, done: int, total: int) -> None:
-        import sys
-
-        if total <= 1:
+        if total <= 1 or not self.tty:
             return
+        n = int(30 * done / total)
+        sys.stderr.write(f"\r{self.label} [{'#' * n}{'.' * (30 - n)}] {done}/{total}")
+        if done == total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+    def step(self, what: str) -> None:
+        """A phase without a count (writing a workbook): one line, on a terminal."""
         if self.tty:
-            n = int(30 * done / total)
-            sys.stderr.write(f"\r{self.label} [{'#' * n}{'.' * (30 - n)}] {done}/{total}")
-            if done == total:
-                sys.stderr.write("\n")
-            sys.stderr.flush()
-        else:
-            step = done * 10 // total
-            if step != self.last:
-                self.last = step
-                err(f"{self.label} {done}/{total}")
+            err(f"{self.label}：{what} …")
 
 
 def _limits(max_cells: int | None, max_mb: int | None):
@@ -322,6 +317,7 @@ def check(
         if report:
             from .write.report import write_report
 
+            Progress("检查结果").step(f"写出 {report}")
             write_report(result, report, replace=force)
             err(f"检查结果已写入 {report}")
         if annotate:
@@ -414,6 +410,7 @@ def rollup(
     if out:
         from .write.summary import write_summary
 
+        Progress("汇总").step(f"写出 {out}")
         write_summary(result, out, replace=force)
         err(f"汇总已写入 {out}")
     if form == Format.json:
@@ -457,10 +454,17 @@ template_app = typer.Typer(help="台账模板：列出模板，或按模板新�
 app.add_typer(template_app, name="template")
 
 
-class Kind(str, enum.Enum):
-    assessment = "assessment"
-    division = "division"
-    decomposition = "decomposition"
+def template_kind(text: str) -> str:
+    """assessment | division | decomposition, from the English id, the short Chinese word
+    (考核, 分工, 分解) or the table's full Chinese name."""
+    from .fields import KIND_NAMES
+
+    short = {"assessment": "考核", "division": "分工", "decomposition": "分解"}
+    for kind, name in KIND_NAMES.items():
+        if text.strip() in (kind, name, short[kind]):
+            return kind
+    choices = "、".join(f"{short[k]}（{n}，{k}）" for k, n in KIND_NAMES.items())
+    raise UsageError(f"没有“{text}”这种模板；可用：{choices}")
 
 
 @template_app.command("list")
@@ -484,7 +488,8 @@ def template_list(json_out: bool = typer.Option(False, "--json", help="输出 JS
 
 @template_app.command("new")
 def template_new(
-    kind: Kind = typer.Argument(..., help="assessment（考核任务分解表）、division（重点工作任务分工）或 decomposition（任务分解表）"),
+    kind: str = typer.Argument(..., help="模板：考核（考核任务分解表）、分工（重点工作任务分工）或 分解（任务分解表）；"
+                                         "也可写 assessment、division、decomposition"),
     out: Path = typer.Option(..., "-o", "--output", help="新台账文件（.xlsx）"),
     roster: Path | None = typer.Option(None, "--roster", help="单位名录，填入“单位名录”工作表"),
     force: bool = typer.Option(False, "--force", help="覆盖已存在的文件"),
@@ -495,11 +500,12 @@ def template_new(
     from .write.template import build_template
 
     try:
+        kind_id = template_kind(kind)
         guard_output(out, [], force)
         ros = load_roster(roster) if roster else None
+        save_workbook(build_template(kind_id, roster=ros), out, replace=force)
     except UsageError as e:
         fail(str(e))
-    save_workbook(build_template(kind.value, roster=ros), out, replace=force)
     err(f"已新建 {out}")
 
 
