@@ -13,9 +13,14 @@ from typing import Annotated
 import typer
 
 from .errors import UnreadableFile, UsageError
+from .locale import use_chinese
 from .output import err, pad, print_json, say
 
+use_chinese()  # Click's own words (用法、选项、错误 …) in Chinese: the command speaks to people who read no English
+
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None, pretty_exceptions_enable=False,
+                  suggest_commands=False,  # (Click suggests already: Typer's would say it twice)
+                  options_metavar="[选项]", subcommand_metavar="命令 [参数]...",
                   help="政务公开台账工具：读取、检查、汇总任务台账。")
 
 
@@ -45,10 +50,10 @@ def fail(message: str, code: Exit = Exit.ERROR) -> None:
 
 # Options several commands share, declared once
 JsonFlag = Annotated[bool, typer.Option("--json", help="输出 JSON（等同 --format json）")]
-FormatOpt = Annotated[Format | None, typer.Option("--format", help="输出格式：text（默认）、json 或 csv")]
+FormatOpt = Annotated[Format | None, typer.Option("--format", metavar="text|json|csv", help="输出格式：text（默认）、json 或 csv")]
 PlainCsv = Annotated[bool, typer.Option("--csv-plain", help="CSV 不加 BOM、用英文表头（供脚本使用；默认的 CSV 可直接用 Excel/WPS 打开）")]
-AsOf = Annotated[str | None, typer.Option("--as-of", help="基准日期，如 2020-12-15 或 2020年12月15日；不给时用各台账的填报日期，没有填报日期的用今天")]
-Password = Annotated[str | None, typer.Option("--password", help="工作簿打开密码（只在内存中解密）")]
+AsOf = Annotated[str | None, typer.Option("--as-of", metavar="日期", help="基准日期，如 2020-12-15 或 2020年12月15日；不给时用各台账的填报日期，没有填报日期的用今天")]
+Password = Annotated[str | None, typer.Option("--password", metavar="密码", help="工作簿打开密码（只在内存中解密）")]
 Force = Annotated[bool, typer.Option("--force", help="覆盖已存在的输出文件（只覆盖 xltool 生成的文件）")]
 
 
@@ -65,14 +70,14 @@ def print_csv(headers, rows, plain: bool) -> None:
     say(table_csv(headers, rows, plain), nl=False)
 
 
-@app.command()
+@app.command(options_metavar="[选项]")
 def inspect(
-    file: Path = typer.Argument(..., help="台账或任务表文件（.xlsx .xlsm .xls）"),
+    file: Path = typer.Argument(..., metavar="文件", help="台账或任务表文件（.xlsx .xlsm .xls）"),
     json_out: JsonFlag = False,
     fmt: FormatOpt = None,
     plain: PlainCsv = False,
-    year: int | None = typer.Option(None, "--year", help="计划年度（默认取标题中的年份）"),
-    issued: str | None = typer.Option(None, "--issued", help="发文日期（默认取文中的落款日期）"),
+    year: int | None = typer.Option(None, "--year", metavar="年份", help="计划年度（默认取标题中的年份）"),
+    issued: str | None = typer.Option(None, "--issued", metavar="日期", help="发文日期（默认取文中的落款日期）"),
     as_of: AsOf = None,
     password: Password = None,
 ):
@@ -117,12 +122,12 @@ def inspect(
         say("")
 
 
-@app.command()
+@app.command(options_metavar="[选项]")
 def deadline(
-    text: str = typer.Argument(..., help="时限文字，如“6月底前/全年”"),
-    year: int | None = typer.Option(None, "--year", help="计划年度（默认取基准日期的年份）"),
-    issued: str | None = typer.Option(None, "--issued", help="发文日期，用于“印发1个月内”“N个工作日内”"),
-    as_of: str | None = typer.Option(None, "--as-of", help="基准日期（默认今天）"),
+    text: str = typer.Argument(..., metavar="时限", help="时限文字，如“6月底前/全年”"),
+    year: int | None = typer.Option(None, "--year", metavar="年份", help="计划年度（默认取基准日期的年份）"),
+    issued: str | None = typer.Option(None, "--issued", metavar="日期", help="发文日期，用于“印发1个月内”“N个工作日内”"),
+    as_of: str | None = typer.Option(None, "--as-of", metavar="日期", help="基准日期（默认今天）"),
     json_out: JsonFlag = False,
     fmt: FormatOpt = None,
     plain: PlainCsv = False,
@@ -263,27 +268,27 @@ def report_copies(outcomes, what: str) -> bool:
     return missed == 0
 
 
-@app.command()
+@app.command(options_metavar="[选项]")
 def check(
-    paths: list[Path] = typer.Argument(..., help="台账文件或文件夹（递归查找 .xlsx .xlsm .xls）"),
+    paths: list[Path] = typer.Argument(..., metavar="文件或文件夹...", help="台账文件或文件夹（递归查找 .xlsx .xlsm .xls）"),
     as_of: AsOf = None,
-    plan: Path | None = typer.Option(None, "--plan", help="印发的任务表：其单位为默认名录，台账行与其任务比对"),
-    roster: Path | None = typer.Option(None, "--roster", help="单位名录（含“单位名录”工作表的 xlsx，或 TOML）"),
-    config: Path | None = typer.Option(None, "--config", help="配置文件 xltool.toml"),
-    report: Path | None = typer.Option(None, "-o", "--output", "--report",
+    plan: Path | None = typer.Option(None, "--plan", metavar="任务表", help="印发的任务表：其单位为默认名录，台账行与其任务比对"),
+    roster: Path | None = typer.Option(None, "--roster", metavar="名录", help="单位名录（含“单位名录”工作表的 xlsx，或 TOML）"),
+    config: Path | None = typer.Option(None, "--config", metavar="配置文件", help="配置文件 xltool.toml"),
+    report: Path | None = typer.Option(None, "-o", "--output", "--report", metavar="文件",
                                        help="写出检查结果工作簿（.xlsx）；--report 是旧名，下一版起只用 -o/--output"),
-    annotate: Path | None = typer.Option(None, "--annotate", help="在此文件夹写出标注副本（不改动原文件）"),
+    annotate: Path | None = typer.Option(None, "--annotate", metavar="文件夹", help="在此文件夹写出标注副本（不改动原文件）"),
     json_out: JsonFlag = False,
     fmt: FormatOpt = None,
     plain: PlainCsv = False,
-    jobs: int | None = typer.Option(None, "--jobs", "-j", help="并行进程数（默认 CPU 核数）"),
-    year: int | None = typer.Option(None, "--year", help="计划年度（默认取标题中的年份）"),
-    issued: str | None = typer.Option(None, "--issued", help="发文日期"),
+    jobs: int | None = typer.Option(None, "--jobs", "-j", metavar="个数", help="并行进程数（默认 CPU 核数）"),
+    year: int | None = typer.Option(None, "--year", metavar="年份", help="计划年度（默认取标题中的年份）"),
+    issued: str | None = typer.Option(None, "--issued", metavar="日期", help="发文日期"),
     password: Password = None,
     force: Force = False,
     decrypt_copies: bool = typer.Option(False, "--decrypt-copies", help="有打开密码的台账，其标注副本不加密（默认沿用原密码）"),
-    max_cells: int | None = typer.Option(None, "--max-cells", help="单个工作表最多单元格数（安全上限）"),
-    max_mb: int | None = typer.Option(None, "--max-mb", help="解压后最大大小（MB，安全上限）"),
+    max_cells: int | None = typer.Option(None, "--max-cells", metavar="个数", help="单个工作表最多单元格数（安全上限）"),
+    max_mb: int | None = typer.Option(None, "--max-mb", metavar="MB", help="解压后最大大小（MB，安全上限）"),
 ):
     """检查台账：规则、逾期、批量检查、检查结果工作簿和标注副本。"""
     import os
@@ -342,7 +347,7 @@ def check(
     raise typer.Exit(exit_code(result) if copies_ok else int(Exit.ERROR))
 
 
-@app.command()
+@app.command(options_metavar="[选项]")
 def rules(
     json_out: Annotated[bool, typer.Option("--json", help="输出 JSON（含英文规则名 rule，供配置文件使用）")] = False,
     fmt: FormatOpt = None,
@@ -371,19 +376,19 @@ def rules(
         say(f"      {r.doc.split('：', 1)[1]}")
 
 
-@app.command()
+@app.command(options_metavar="[选项]")
 def rollup(
-    paths: list[Path] = typer.Argument(..., help="各单位台账文件或文件夹"),
+    paths: list[Path] = typer.Argument(..., metavar="文件或文件夹...", help="各单位台账文件或文件夹"),
     as_of: AsOf = None,
-    plan: Path | None = typer.Option(None, "--plan", help="印发的任务表：其单位为默认名录"),
-    roster: Path | None = typer.Option(None, "--roster", help="单位名录（xlsx 或 TOML），用于分组展开和未报送名单"),
-    config: Path | None = typer.Option(None, "--config", help="配置文件 xltool.toml（[scoring] 为计分权重）"),
-    out: Path | None = typer.Option(None, "-o", "--output", help="写出汇总工作簿（.xlsx：排名、图表、逾期清单、报送情况、计分说明）"),
+    plan: Path | None = typer.Option(None, "--plan", metavar="任务表", help="印发的任务表：其单位为默认名录"),
+    roster: Path | None = typer.Option(None, "--roster", metavar="名录", help="单位名录（xlsx 或 TOML），用于分组展开和未报送名单"),
+    config: Path | None = typer.Option(None, "--config", metavar="配置文件", help="配置文件 xltool.toml（[scoring] 为计分权重）"),
+    out: Path | None = typer.Option(None, "-o", "--output", metavar="文件", help="写出汇总工作簿（.xlsx：排名、图表、逾期清单、报送情况、计分说明）"),
     json_out: JsonFlag = False,
     fmt: FormatOpt = None,
     plain: PlainCsv = False,
-    year: int | None = typer.Option(None, "--year", help="计划年度"),
-    issued: str | None = typer.Option(None, "--issued", help="发文日期"),
+    year: int | None = typer.Option(None, "--year", metavar="年份", help="计划年度"),
+    issued: str | None = typer.Option(None, "--issued", metavar="日期", help="发文日期"),
     password: Password = None,
     force: Force = False,
 ):
@@ -450,7 +455,8 @@ def print_rollup_text(result) -> None:
     say(f"基准日期：{result.base_dates()}")
 
 
-template_app = typer.Typer(help="台账模板：列出模板，或按模板新建台账。", no_args_is_help=True)
+template_app = typer.Typer(help="台账模板：列出模板，或按模板新建台账。", no_args_is_help=True, options_metavar="[选项]",
+                           subcommand_metavar="命令 [参数]...")
 app.add_typer(template_app, name="template")
 
 
@@ -467,7 +473,7 @@ def template_kind(text: str) -> str:
     raise UsageError(f"没有“{text}”这种模板；可用：{choices}")
 
 
-@template_app.command("list")
+@template_app.command("list", options_metavar="[选项]")
 def template_list(json_out: bool = typer.Option(False, "--json", help="输出 JSON")):
     """列出内置的三种台账模板。"""
     from .fields import KIND_NAMES
@@ -486,12 +492,12 @@ def template_list(json_out: bool = typer.Option(False, "--json", help="输出 JS
         say(f"{pad(r['kind'], 15)}{pad(r['name'], 18)}{'、'.join(r['columns'])}")
 
 
-@template_app.command("new")
+@template_app.command("new", options_metavar="[选项]")
 def template_new(
-    kind: str = typer.Argument(..., help="模板：考核（考核任务分解表）、分工（重点工作任务分工）或 分解（任务分解表）；"
+    kind: str = typer.Argument(..., metavar="模板", help="模板：考核（考核任务分解表）、分工（重点工作任务分工）或 分解（任务分解表）；"
                                          "也可写 assessment、division、decomposition"),
-    out: Path = typer.Option(..., "-o", "--output", help="新台账文件（.xlsx）"),
-    roster: Path | None = typer.Option(None, "--roster", help="单位名录，填入“单位名录”工作表"),
+    out: Path = typer.Option(..., "-o", "--output", metavar="文件", help="新台账文件（.xlsx）"),
+    roster: Path | None = typer.Option(None, "--roster", metavar="名录", help="单位名录，填入“单位名录”工作表"),
     force: bool = typer.Option(False, "--force", help="覆盖已存在的文件"),
 ):
     """按模板新建一个空白台账。"""
@@ -509,12 +515,12 @@ def template_new(
     err(f"已新建 {out}")
 
 
-@app.command()
+@app.command(options_metavar="[选项]")
 def fill(
-    file: Path = typer.Argument(..., help="台账文件"),
-    out: Path = typer.Option(..., "-o", "--output", help="输出文件（.xlsx；原文件为 .xlsm 时为 .xlsm）"),
+    file: Path = typer.Argument(..., metavar="文件", help="台账文件"),
+    out: Path = typer.Option(..., "-o", "--output", metavar="文件", help="输出文件（.xlsx；原文件为 .xlsm 时为 .xlsm）"),
     remerge: bool = typer.Option(False, "--remerge", help="反向操作：把单位列和时限列中相同的相邻单元格合并（便于打印）"),
-    password: str | None = typer.Option(None, "--password", help="工作簿打开密码"),
+    password: str | None = typer.Option(None, "--password", metavar="密码", help="工作簿打开密码"),
     decrypt_copies: bool = typer.Option(False, "--decrypt-copies", help="有打开密码的台账，其副本不加密（默认沿用原密码）"),
     force: bool = typer.Option(False, "--force", help="覆盖已存在的输出文件（只覆盖 xltool 生成的文件）"),
 ):
@@ -533,12 +539,12 @@ def fill(
     err(f"已写出 {out}（{done}{kept}）" + (f"；{note}" if note else ""))
 
 
-@app.command("import")
+@app.command("import", options_metavar="[选项]")
 def import_(
-    notice: Path = typer.Argument(..., help="印发通知（Word .docx），含任务表"),
-    out: Path = typer.Option(..., "-o", "--output", help="输出台账（.xlsx）"),
-    year: int | None = typer.Option(None, "--year", help="计划年度（默认取通知标题中的年份）"),
-    issued: str | None = typer.Option(None, "--issued", help="发文日期（默认取通知落款日期）"),
+    notice: Path = typer.Argument(..., metavar="通知", help="印发通知（Word .docx），含任务表"),
+    out: Path = typer.Option(..., "-o", "--output", metavar="文件", help="输出台账（.xlsx）"),
+    year: int | None = typer.Option(None, "--year", metavar="年份", help="计划年度（默认取通知标题中的年份）"),
+    issued: str | None = typer.Option(None, "--issued", metavar="日期", help="发文日期（默认取通知落款日期）"),
     force: bool = typer.Option(False, "--force", help="覆盖已存在的输出文件"),
 ):
     """把 Word 通知中的任务表转成按模板排版的台账。"""
@@ -570,11 +576,12 @@ def import_(
     err(f"已导入 {sum(len(t.tasks) for t in tables)} 行任务到 {out}")
 
 
-addin_app = typer.Typer(help="Excel 加载项（政务公开台账 选项卡）。", no_args_is_help=True)
+addin_app = typer.Typer(help="Excel 加载项（政务公开台账 选项卡）。", no_args_is_help=True, options_metavar="[选项]",
+                        subcommand_metavar="命令 [参数]...")
 app.add_typer(addin_app, name="addin")
 
 
-@addin_app.command("build")
+@addin_app.command("build", options_metavar="[选项]")
 def addin_build(out: Path = typer.Option(Path("dist"), "-o", "--output", help="输出目录")):
     """生成 xltool.xlam（基于 xlwings 的加载项模板，含“政务公开台账”选项卡）和要导入其中的宏模块。"""
     from .addin import BAS, build
@@ -583,7 +590,7 @@ def addin_build(out: Path = typer.Option(Path("dist"), "-o", "--output", help="�
     err(f"已生成 {path}；宏模块 {path.parent / BAS} 由 xltool addin install 导入（macOS 需手工导入，见 README）")
 
 
-@addin_app.command("install")
+@addin_app.command("install", options_metavar="[选项]")
 def addin_install(out: Path = typer.Option(Path("dist"), "-o", "--output", help="加载项生成目录")):
     """在装有 Excel 的 Windows/macOS 电脑上安装加载项：导入宏模块、写入本机 Python 的路径、装入 Excel 启动文件夹。"""
     from .addin import install
@@ -592,7 +599,7 @@ def addin_install(out: Path = typer.Option(Path("dist"), "-o", "--output", help=
     err(f"已安装 {path}（加载项使用的 Python 已写入 {conf}）；请重新启动 Excel，功能区会出现“政务公开台账”选项卡")
 
 
-@addin_app.command("uninstall")
+@addin_app.command("uninstall", options_metavar="[选项]")
 def addin_uninstall():
     """卸载加载项：从 Excel 启动文件夹删除 xltool.xlam，并删除加载项的配置文件。"""
     from .addin import uninstall
@@ -601,7 +608,7 @@ def addin_uninstall():
         err(line)
 
 
-@addin_app.command("doctor")
+@addin_app.command("doctor", options_metavar="[选项]")
 def addin_doctor(out: Path = typer.Option(Path("dist"), "-o", "--output", help="加载项生成目录")):
     """检查加载项会用哪个 Python、xltool 版本、配置文件，以及 Excel 和信任设置是否就绪。"""
     from .addin import doctor
