@@ -47,11 +47,10 @@ def test_usage_errors_are_chinese(args, says):
 
 def test_the_shipped_catalogue_is_the_compiled_source(tmp_path, monkeypatch):
     """messages.mo is messages.po compiled (python -m xltool.locale): they cannot drift."""
+    import gettext
     import shutil
 
     import xltool.locale as loc
-
-    import gettext
 
     def messages(path):  # (the header carries the compile time: compare the messages)
         with open(path, "rb") as fh:
