@@ -19,7 +19,7 @@ from ..marks import FILL_RGB, Anchors, hex_of, plan_marks
 from ..model import FINDING_COLUMNS, Merge
 from .atomic import save_workbook
 from .cells import put
-from .styles import SEVERITY_FILL, body_row, header_row, link, location
+from .styles import SEVERITY_FILL, body_row, fit_rows, header_row, link, location, print_a4
 from .workbook import copy_password, open_for_copy
 
 RESULT_SHEET = "检查结果"
@@ -77,6 +77,8 @@ def _result_sheet(wb, result, note: str | None) -> None:
         if f.sheet and f.cell and f.sheet in wb.sheetnames:
             link(ws.cell(i, 2), location(f.sheet, f.cell))
     ws.freeze_panes = "A4"
+    fit_rows(ws, 4)
+    print_a4(ws, landscape=True, title_rows=3, footer=base.strip("（）") if base else None)
     last = max(3, len(result.findings) + 3)
     ws.auto_filter.ref = f"A3:{get_column_letter(7)}{last}"
 

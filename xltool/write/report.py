@@ -11,7 +11,7 @@ from openpyxl.styles import Font
 
 from .atomic import save_workbook
 from .cells import put
-from .styles import SEVERITY_CN, SEVERITY_FILL, body_row, header_row, link, location
+from .styles import SEVERITY_CN, SEVERITY_FILL, body_row, fit_rows, header_row, link, location, print_a4
 
 SOURCE_TIP = "打开该文件并定位到此单元格"
 
@@ -22,6 +22,16 @@ def link_target(source: str, report_dir: Path) -> str:
         return os.path.relpath(Path(source).resolve(), report_dir.resolve()).replace(os.sep, "/")
     except ValueError:  # another drive on Windows
         return Path(source).resolve().as_uri()
+
+
+def shown_path(file: str, path: str | None, folder: Path) -> str:
+    """A checked file as the report shows it: relative to the report's folder when it lies
+    below it (short enough for one printed line), else as the user named it."""
+    try:
+        rel = os.path.relpath(Path(path or file).resolve(), folder.resolve())
+    except ValueError:  # another drive on Windows
+        return file
+    return file if rel.startswith("..") else rel.replace(os.sep, "/")
 
 
 def write_report(report, out: Path, replace: bool = True) -> None:
@@ -35,8 +45,8 @@ def write_report(report, out: Path, replace: bool = True) -> None:
     status_cn = {"ok": "通过", "findings": "有问题", "error": "无法读取"}
     for i, f in enumerate(report.files, start=3):
         c = f.counts()
-        body_row(ws, i, [f.file, status_cn[f.status], f.tasks, c["error"], c["warning"], c["info"], f.overdue,
-                         f.error or "；".join(f.notes)])
+        body_row(ws, i, [shown_path(f.file, f.path, out.parent), status_cn[f.status], f.tasks, c["error"], c["warning"], c["info"], f.overdue,
+                         f.error or "；".join(f.notes)], wrap=True)
         if f.status == "error":
             ws.cell(i, 2).fill = SEVERITY_FILL["error"]
     s = report.summary()
@@ -46,11 +56,14 @@ def write_report(report, out: Path, replace: bool = True) -> None:
         ws.cell(last, j, s[k])
     ws.cell(last, 7, sum(f.overdue for f in report.files))
     ws.freeze_panes = "A3"
+    fit_rows(ws, 3)
+    footer = f"基准日期：{report.base_dates()}"
+    print_a4(ws, landscape=True, title_rows=2, footer=footer)
     ws.auto_filter.ref = f"A2:H{max(2, last - 1)}"
 
     fs = wb.create_sheet("问题清单")
     header_row(fs, 1, ["文件", "工作表", "单元格", "规则", "代码", "级别", "问题", "原值", "建议"],
-               [40, 14, 9, 18, 8, 7, 60, 24, 20])
+               [36, 12, 8, 18, 8, 6, 74, 22, 16])
     r = 1
     base = out.parent
     for f in report.files:
@@ -58,11 +71,14 @@ def write_report(report, out: Path, replace: bool = True) -> None:
             (x.sheet, x.cell, x.title, x.code, x.severity, x.message, x.value, x.suggestion) for x in f.findings]
         for sheet, cell, rule, code, sev, msg, value, sug in rows:
             r += 1
-            body_row(fs, r, [f.file, sheet, cell, rule, code, SEVERITY_CN[sev], msg, value, sug], wrap=True)
+            body_row(fs, r, [shown_path(f.file, f.path, base), sheet, cell, rule, code, SEVERITY_CN[sev], msg, value, sug],
+                     wrap=True)
             fs.cell(r, 6).fill = SEVERITY_FILL[sev]
             if f.path:
                 link(fs.cell(r, 3 if cell else 1), location(sheet, cell or "A1") if sheet else None,
                      link_target(f.path, base), SOURCE_TIP)
     fs.freeze_panes = "A2"
+    fit_rows(fs, 2)
+    print_a4(fs, landscape=True, title_rows=1, footer=footer)
     fs.auto_filter.ref = f"A1:I{max(r, 1)}"
     save_workbook(wb, out, mark="检查结果", replace=replace)

@@ -51,11 +51,47 @@ def link(cell, location: str | None = None, target: str | None = None, tooltip: 
     cell.style = "Hyperlink"
 
 
-def print_a4(ws, landscape: bool = False) -> None:
-    """Print on A4, one page wide, as many pages long as it takes."""
+LINE_HEIGHT = 15  # points per line of 11-point text
+
+
+def fit_rows(ws, first_row: int, last_row: int | None = None) -> None:
+    """Row heights that show every line of wrapped text: a file keeps the heights it is
+    given (neither Excel nor LibreOffice recomputes them when it opens one), so they are
+    estimated here from each cell's text and its column's width (a Chinese character is two
+    units of width, as Excel counts them)."""
+    from openpyxl.utils import get_column_letter
+
+    from ..output import width
+
+    widths = {}
+    for row in ws.iter_rows(min_row=first_row, max_row=last_row or ws.max_row):
+        lines = 1
+        for cell in row:
+            if not isinstance(cell.value, str) or not cell.value:
+                continue
+            col = widths.get(cell.column)
+            if col is None:
+                col = widths[cell.column] = ws.column_dimensions[get_column_letter(cell.column)].width or 8.43
+            usable = max(int((col - 1) * 0.9), 1)  # (a little short: renderers' Chinese glyphs run wider)
+            lines = max(lines, sum(max(1, -(-width(part) // usable)) for part in cell.value.split("\n")))
+        if lines > 1:
+            ws.row_dimensions[row[0].row].height = min(409, LINE_HEIGHT * lines + 3)
+
+
+def print_a4(ws, landscape: bool = False, title_rows: int = 0, footer: str | None = None) -> None:
+    """Print on A4, one page wide (no column ever on a page of its own), as many pages long
+    as it takes; the first ``title_rows`` rows repeated on every page; page numbers and
+    ``footer`` (the base date) at the foot of each page."""
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    if landscape:
-        ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
+    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE if landscape else ws.ORIENTATION_PORTRAIT
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    if title_rows:
+        ws.print_title_rows = f"1:{title_rows}"
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+    if footer:
+        ws.oddFooter.left.text = footer.replace("&", "&&")

@@ -12,7 +12,7 @@ from openpyxl.styles import Font
 from .atomic import save_workbook
 from .cells import put
 from .report import SOURCE_TIP, link_target
-from .styles import SEVERITY_FILL, WRAP, body_row, header_row, link, location, print_a4
+from .styles import SEVERITY_FILL, WRAP, body_row, fit_rows, header_row, link, location, print_a4
 
 
 def _rows(ws, start: int, rows) -> int:
@@ -44,8 +44,11 @@ def write_summary(result, out: Path, replace: bool = True) -> None:
     for r in range(3, end):
         for c in (11, 12, 15):
             ws.cell(r, c).number_format = "0.0%"
+        for c in (13, 14):
+            ws.cell(r, c).number_format = "0.00"  # (66 and 66.79 alike)
     ws.freeze_panes = "C3"
-    print_a4(ws, landscape=True)
+    footer = f"基准日期：{result.base_dates()}"
+    print_a4(ws, landscape=True, title_rows=2, footer=footer)
     ws.auto_filter.ref = f"A2:O{max(end - 1, 2)}"
     if body:
         chart = BarChart()
@@ -76,6 +79,8 @@ def write_summary(result, out: Path, replace: bool = True) -> None:
         _rows(si, 2, body)
         si.freeze_panes = "A2"
         si.auto_filter.ref = f"A1:I{len(body) + 1}"
+        fit_rows(si, 2)
+        print_a4(si, landscape=True, title_rows=1, footer=footer)
 
     so = wb.create_sheet("逾期清单")
     header_row(so, 1, ["文件", "工作表", "单元格", "单位", "任务", "时限", "截止日期", "完成状态"],
@@ -92,13 +97,15 @@ def write_summary(result, out: Path, replace: bool = True) -> None:
         r += 1
     so.freeze_panes = "A2"
     so.auto_filter.ref = f"A1:H{max(r - 1, 1)}"
+    fit_rows(so, 2)
+    print_a4(so, landscape=True, title_rows=1, footer=footer)
 
-    _reporting_sheet(wb.create_sheet("报送情况"), result)
-    _scoring_sheet(wb.create_sheet("计分说明"), result)
+    _reporting_sheet(wb.create_sheet("报送情况"), result, footer)
+    _scoring_sheet(wb.create_sheet("计分说明"), result, footer)
     save_workbook(wb, out, mark="汇总", replace=replace)
 
 
-def _reporting_sheet(ws, result) -> None:
+def _reporting_sheet(ws, result, footer: str) -> None:
     """Who reported, who did not, and every file that was not counted, with the reason."""
     header_row(ws, 1, ["单位", "情况", "文件", "说明"], [24, 16, 44, 50])
     rows = [[f["unit"] or "（未识别单位）", "已报送", f["file"], f"{f['tasks']} 行任务，基准日期 {f['as_of']}"]
@@ -117,14 +124,15 @@ def _reporting_sheet(ws, result) -> None:
             ws.cell(r, 2).fill = SEVERITY_FILL["error"]
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:D{max(len(rows) + 1, 1)}"
-    print_a4(ws, landscape=True)
+    fit_rows(ws, 2)
+    print_a4(ws, landscape=True, title_rows=1, footer=footer)
 
 
-def _scoring_sheet(ws, result) -> None:
+def _scoring_sheet(ws, result, footer: str) -> None:
     """How 得分 is computed, with the weights this roll-up used and one unit worked through."""
     s = result.scoring
     f = s["status_factor"]
-    ws.column_dimensions["A"].width = 110
+    ws.column_dimensions["A"].width = 80  # (portrait A4 holds about 90)
     lines = [
         ("计分说明", True),
         (f"基准日期：{result.base_dates()}", False),
@@ -152,7 +160,8 @@ def _scoring_sheet(ws, result) -> None:
         cell.alignment = WRAP
         if bold or r == 1:
             cell.font = Font(bold=True, size=14 if r == 1 else 11)
-    print_a4(ws)
+    fit_rows(ws, 1)
+    print_a4(ws, footer=footer)
 
 
 def _worked_example(result) -> str | None:
