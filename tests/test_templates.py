@@ -6,6 +6,7 @@ import subprocess
 import pytest
 from conftest import ROOT, needs_libreoffice, seed, soffice
 from docx_builder import docx_from_workbook
+from ledgers import make_ledger
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
@@ -185,6 +186,22 @@ def test_fill_and_remerge_keep_inspect(tmp_path, name):
     ws = load_workbook(filled)["任务分解表" if name != "002" else "任务分工"]
     first = read_ledger(seed(name)).tables[0].data_row
     assert not [r for r in ws.merged_cells.ranges if r.min_row >= first and r.max_row > r.min_row]
+
+    def merges(p):
+        return {(w.title, str(r)) for w in load_workbook(p).worksheets for r in w.merged_cells.ranges}
+
+    # --remerge gives back exactly the merges fill undid (remembered in the filled copy)
+    assert merges(remerged) == merges(seed(name))
+    assert load_workbook(remerged).sheetnames == load_workbook(seed(name)).sheetnames
+
+
+def test_remerge_of_a_ledger_never_merges_across_sections(tmp_path):
+    rows = [["一、公开", None, None, None], [1, "任务甲", "县政府办", "2020年底前"], [2, "任务乙", "县政府办", "2020年底前"],
+            ["二、解读", None, None, None], [3, "任务丙", "县政府办", "2020年底前"]]
+    p = make_ledger(tmp_path / "l.xlsx", rows, header=["序号", "工作任务", "责任单位", "时限要求"])
+    out = tmp_path / "r.xlsx"
+    assert runner.invoke(app, ["fill", str(p), "-o", str(out), "--remerge"]).exit_code == 0
+    assert {str(r) for r in load_workbook(out).active.merged_cells.ranges} == {"C4:C5", "D4:D5"}
 
 
 def test_fill_writes_into_every_merged_cell_and_keeps_formats(tmp_path):

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from openpyxl.utils import get_column_letter
 
-from ..model import Merge
+from ..model import Merge, cell_ref
 from .atomic import save_workbook
 from .cells import put
 from .workbook import copy_password, open_for_copy
@@ -32,10 +32,12 @@ class FillActions:
 
     unmerge: list[tuple[str, Merge]] = field(default_factory=list)
     writes: list[tuple[str, int, int, object]] = field(default_factory=list)
+    inherited: int = 0  # the last writes, blanks inherited without a merge (tables pasted from Word)
 
 
 def fill_actions(ledger) -> FillActions:
     acts = FillActions()
+    blanks = []
     grids = {g.name: g for g in ledger.book.sheets}
     for table in ledger.tables:
         grid = grids.get(table.sheet)
@@ -62,7 +64,9 @@ def fill_actions(ledger) -> FillActions:
                 text = t.texts.get(f)
                 if c is None or not text or (r, c) in covered or grid.raw(r, c) is not None:
                     continue
-                acts.writes.append((table.sheet, r, c, text))
+                blanks.append((table.sheet, r, c, text))
+    acts.writes += blanks
+    acts.inherited = len(blanks)
     return acts
 
 
@@ -79,17 +83,81 @@ def fill_workbook(wb, ledger) -> int:
                 _copy_style(anchor, ws.cell(r, c))
     for sheet, r, c, value in acts.writes:
         put(wb[sheet], r + 1, c + 1, value)
+    if acts.writes:
+        blanks = [(sheet, cell_ref(r, c), v) for sheet, r, c, v in acts.writes[len(acts.writes) - acts.inherited:]]
+        _record(wb, acts.unmerge, blanks)
     return len(acts.writes)
 
 
-def remerge_workbook(wb, ledger) -> int:
-    """Merge runs of identical values in the unit and deadline columns (for printing)."""
+MERGES_SHEET = "xltool合并记录"  # hidden, in a filled copy: what fill did, for --remerge to undo
+MERGED, BLANK = "合并", "空白"
+
+
+def _record(wb, unmerged: list[tuple[str, Merge]], blanks: list[tuple[str, str, object]]) -> None:
+    """The merges fill undid and the blank cells it filled without one, in a hidden sheet."""
+    if MERGES_SHEET in wb.sheetnames:
+        del wb[MERGES_SHEET]
+    ws = wb.create_sheet(MERGES_SHEET)
+    put(ws, 1, 1, "xltool fill 取消的合并单元格和填入的空白单元格（xltool fill --remerge 据此恢复；请勿修改）")
+    rows = [(MERGED, sheet, m.ref, None) for sheet, m in unmerged] + [(BLANK, s, ref, v) for s, ref, v in blanks]
+    for i, row in enumerate(rows, start=2):
+        for j, v in enumerate(row, start=1):
+            put(ws, i, j, v)
+    ws.sheet_state = "hidden"
+
+
+def _recorded(wb) -> list[tuple] | None:
+    """What a filled copy records (kind, sheet, range, value written), or None for a
+    workbook that is no filled copy."""
+    if MERGES_SHEET not in wb.sheetnames:
+        return None
+    ws = wb[MERGES_SHEET]
+    return [(str(k), str(s), str(r), v) for k, s, r, v in ws.iter_rows(min_row=2, max_col=4, values_only=True)
+            if k and r]
+
+
+def _restore(wb, recorded: list[tuple]) -> int:
+    """Undo fill where the cells still hold what it wrote (a range whose rows were sorted
+    or edited meanwhile is left alone): merges back, inherited blanks blank again."""
+    from openpyxl.utils.cell import range_boundaries
+
+    merged = 0
+    for kind, sheet, ref, written in recorded:
+        if sheet not in wb.sheetnames:
+            continue
+        ws = wb[sheet]
+        c0, r0, c1, r1 = range_boundaries(ref)
+        if kind == BLANK:
+            if ws.cell(r0, c0).value == written:
+                ws.cell(r0, c0).value = None
+            continue
+        anchor = ws.cell(r0, c0).value
+        cells = [ws.cell(r, c) for r in range(r0, r1 + 1) for c in range(c0, c1 + 1)][1:]
+        if any(cell.value not in (None, anchor) for cell in cells):
+            continue
+        for cell in cells:
+            cell.value = None
+        ws.merge_cells(ref)
+        merged += 1
+    if MERGES_SHEET in wb.sheetnames:
+        del wb[MERGES_SHEET]
+    return merged
+
+
+def remerge_workbook(wb, ledger, filled_copy: bool = False) -> int:
+    """A filled copy (``filled_copy``): what fill did, undone from its record. Any other
+    workbook: runs of identical values in the unit and deadline columns merged, never
+    across a section (for printing)."""
+    recorded = _recorded(wb)
+    if recorded is not None or filled_copy:
+        return _restore(wb, recorded or [])
     merged = 0
     for table in ledger.tables:
         if table.sheet not in wb.sheetnames:
             continue
         ws = wb[table.sheet]
         rows = [t.excel_row for t in table.tasks]
+        part = {t.excel_row: (t.section, t.subsection, t.level1) for t in table.tasks}
         for f in REMERGE_FIELDS:
             col = table.columns.get(f)
             if col is None:
@@ -102,7 +170,7 @@ def remerge_workbook(wb, ledger) -> int:
                 j = i
                 v = ws.cell(rows[i], c).value
                 while (j + 1 < len(rows) and rows[j + 1] == rows[j] + 1 and v not in (None, "")
-                       and ws.cell(rows[j + 1], c).value == v
+                       and ws.cell(rows[j + 1], c).value == v and part[rows[j + 1]] == part[rows[i]]
                        and (rows[j + 1], c) not in taken and (rows[i], c) not in taken):
                     j += 1
                 if j > i:
@@ -119,10 +187,14 @@ def fill_file(path: Path, out: Path, remerge: bool = False, password: str | None
     """Write the filled (or re-merged) copy; returns (cells written or runs merged, what the
     copy could not keep, whether it was encrypted with the original's password)."""
     from ..reader import read_ledger
+    from .atomic import written_by_us
 
     ledger = read_ledger(path, password=password, label=str(path))
     source = open_for_copy(str(path), password)
-    n = remerge_workbook(source.wb, ledger) if remerge else fill_workbook(source.wb, ledger)
+    if remerge:
+        n = remerge_workbook(source.wb, ledger, filled_copy=written_by_us(Path(path)) == "填充副本")
+    else:
+        n = fill_workbook(source.wb, ledger)
     encrypt = copy_password(source, password, decrypt_copies)
     save_workbook(source.wb, out, mark="填充副本", password=encrypt, replace=replace)
     return n, source.note, encrypt is not None
