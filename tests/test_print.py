@@ -91,3 +91,56 @@ def test_summary_and_annotated_copy_print_whole(tmp_path):
     every = flat("".join(texts))
     for f in findings_of(["check", str(EX / "ledgers" / "县政府办.xlsx"), *args]):
         assert flat(f["message"]) in every, f["message"]
+
+
+def red_pixels(ppm: Path) -> int:
+    """Pixels of the overdue fill (FFC7CE) in a page rendered as a binary PPM (P6)."""
+    data = ppm.read_bytes()
+    fields, pos = [], 0
+    while len(fields) < 4:  # magic, width, height, maxval, separated by whitespace
+        while data[pos:pos + 1].isspace():
+            pos += 1
+        end = pos
+        while not data[end:end + 1].isspace():
+            end += 1
+        fields.append(data[pos:end])
+        pos = end
+    pixels = data[pos + 1:]
+    return sum(1 for i in range(0, len(pixels) - 2, 3)
+               if pixels[i] > 250 and 193 < pixels[i + 1] < 205 and 200 < pixels[i + 2] < 212)
+
+
+@pytest.mark.parametrize("kind", ["division", "assessment"])
+def test_a_filled_template_colours_the_overdue_row_in_calc(tmp_path, kind):
+    """LibreOffice recomputes the template's own formulas and conditional formats: a row past
+    its 截止日期 and not done turns red, the same row done does not."""
+    import datetime as dt
+
+    from openpyxl import load_workbook
+
+    from xltool.write.template import FIRST_ROW, TABLE_SHEET, date_cell_ref, layout_for
+
+    lay = layout_for(kind)
+    counts = {}
+    for status in ("推进中", "已完成"):
+        path = tmp_path / status / f"{kind}.xlsx"
+        path.parent.mkdir()
+        assert runner.invoke(app, ["template", "new", kind, "-o", str(path)]).exit_code == 0
+        wb = load_workbook(path)
+        ws = wb[TABLE_SHEET]
+        ws[date_cell_ref(lay).replace("$", "")] = dt.date(2020, 12, 15)
+        ws.cell(FIRST_ROW, lay.col("task"), "按要求公开权责清单")
+        ws.cell(FIRST_ROW, lay.col("status"), status)
+        if lay.col("deadline"):  # a date typed as the deadline: 截止日期 follows it by formula
+            ws.cell(FIRST_ROW, lay.col("deadline"), dt.date(2020, 11, 30))
+        else:
+            ws.cell(FIRST_ROW, lay.col("due_date"), dt.date(2020, 11, 30))
+        for name in wb.sheetnames:  # render the ledger sheet alone
+            if name != TABLE_SHEET:
+                del wb[name]
+        wb.save(path)
+        page = pdf(path)
+        subprocess.run(["pdftoppm", "-r", "40", "-f", "1", "-l", "1", str(page), str(path.with_suffix(""))],
+                       check=True, timeout=60)
+        counts[status] = red_pixels(next(path.parent.glob("*.ppm")))
+    assert counts["推进中"] > 200 and counts["已完成"] < 20, counts

@@ -54,28 +54,35 @@ def link(cell, location: str | None = None, target: str | None = None, tooltip: 
 LINE_HEIGHT = 15  # points per line of 11-point text
 
 
-def fit_rows(ws, first_row: int, last_row: int | None = None) -> None:
-    """Row heights that show every line of wrapped text: a file keeps the heights it is
-    given (neither Excel nor LibreOffice recomputes them when it opens one), so they are
-    estimated here from each cell's text and its column's width (a Chinese character is two
-    units of width, as Excel counts them)."""
-    from openpyxl.utils import get_column_letter
-
+def row_height(texts_and_widths) -> float:
+    """Points a row needs to show its wrapped texts, from (text, column width) pairs: a file
+    keeps the heights it is given (neither Excel nor LibreOffice recomputes them when it
+    opens one). A Chinese character is two units of width, as Excel counts them; the usable
+    width is taken a little short, as renderers' Chinese glyphs run wider."""
     from ..output import width
 
-    widths = {}
+    lines = 1
+    for text, col_width in texts_and_widths:
+        usable = max(int((col_width - 1) * 0.9), 1)
+        lines = max(lines, sum(max(1, -(-width(part) // usable)) for part in str(text).split("\n")))
+    return min(409, LINE_HEIGHT * lines + (3 if lines > 1 else 0))
+
+
+def fit_rows(ws, first_row: int, last_row: int | None = None) -> None:
+    """Row heights that show every line of the wrapped text in rows first_row..last_row."""
+    from openpyxl.utils import get_column_letter
+
+    widths: dict[int, float] = {}
     for row in ws.iter_rows(min_row=first_row, max_row=last_row or ws.max_row):
-        lines = 1
+        texts = []
         for cell in row:
-            if not isinstance(cell.value, str) or not cell.value:
-                continue
-            col = widths.get(cell.column)
-            if col is None:
-                col = widths[cell.column] = ws.column_dimensions[get_column_letter(cell.column)].width or 8.43
-            usable = max(int((col - 1) * 0.9), 1)  # (a little short: renderers' Chinese glyphs run wider)
-            lines = max(lines, sum(max(1, -(-width(part) // usable)) for part in cell.value.split("\n")))
-        if lines > 1:
-            ws.row_dimensions[row[0].row].height = min(409, LINE_HEIGHT * lines + 3)
+            if isinstance(cell.value, str) and cell.value:
+                if cell.column not in widths:
+                    widths[cell.column] = ws.column_dimensions[get_column_letter(cell.column)].width or 8.43
+                texts.append((cell.value, widths[cell.column]))
+        height = row_height(texts)
+        if height > LINE_HEIGHT:
+            ws.row_dimensions[row[0].row].height = height
 
 
 def print_a4(ws, landscape: bool = False, title_rows: int = 0, footer: str | None = None) -> None:

@@ -20,7 +20,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..fields import BY_KEY, KIND_COLUMNS, KIND_LABELS, KIND_NAMES
 from .cells import put
-from .styles import CENTER, print_a4
+from .styles import CENTER, print_a4, row_height
 
 TABLE_SHEET = "台账"
 ROSTER_SHEET = "单位名录"
@@ -64,7 +64,7 @@ class Layout:
 def layout_for(kind: str) -> Layout:
     if kind not in KIND_COLUMNS:
         raise KeyError(kind)
-    extra = ("self_score",) if kind == "assessment" else ("due_date",)
+    extra = ("self_score", "due_date") if kind == "assessment" else ("due_date",)
     return Layout(kind, KIND_COLUMNS[kind] + PROGRESS + extra)
 
 
@@ -72,8 +72,13 @@ HELP = {
     "common": [
         ("本表用途", "政务公开重点工作任务落实台账。各单位按行填写进展，报送牵头部门汇总检查。"),
         ("填报单位", "在第 2 行选择本单位名称（名称来自“单位名录”工作表，请勿自行改写）。"),
-        ("填报日期", "填写报送当天的日期（如 2020-12-15）。逾期和即将到期的任务会按此日期自动标色："
-                  "红色为已逾期未完成，黄色为 15 天内到期。"),
+        ("填报日期", "填写报送当天的日期（如 2020-12-15）。“截止日期”早于填报日期且未完成的任务整行自动标红，"
+                  "15 天内到期的标黄。"),
+        ("截止日期", "逾期标色只看“截止日期”列。时限写成日期（如 2020-12-31）时，截止日期自动等于它；"
+                  "时限是文字（如“6月底前”“印发1个月内”）时，请在截止日期列填写具体日期，否则这一行不会标色。"
+                  "用 xltool import 从通知生成的台账已按时限算好截止日期。"),
+        ("单位名录", "“单位名录”工作表中是示例单位（取自印发的任务分工），请换成本地区的单位名称；"
+                  "第 2 行的填报单位和单位列的下拉选项都来自这里。"),
         ("完成状态", "只能选择：已完成、推进中、未启动。"),
         ("完成日期", "已完成的任务必须填写完成日期，格式为 2020-12-15；不得晚于填报日期。"),
         ("佐证材料", "已完成的任务必须写明佐证材料（文件名、网址或台账编号）。"),
@@ -83,6 +88,7 @@ HELP = {
     ],
     "assessment": [
         ("自评分", "按本行分值自评，不得超过分值；一级指标分值合计应为 100 分（加减分项目另计）。"),
+        ("考核时限", "有完成时限的考核任务，在“截止日期”列填写日期，逾期未完成的整行标红。"),
     ],
     "division": [
         ("时限要求", "照抄任务分工原文，如“2020年底前”“6月底前/全年”“持续推进”“印发1个月内”。"
@@ -138,6 +144,8 @@ def _roster_sheet(wb: Workbook, names: list[str], groups: dict[str, list[str]] |
     ws.column_dimensions["B"].width = 24
     ws.column_dimensions["C"].width = 24
     ws.freeze_panes = "A2"
+    print_a4(ws, title_rows=1)
+    ws.page_setup.fitToHeight = 1  # a list of units: one page
 
 
 def _table_sheet(wb: Workbook, lay: Layout, title: str, notice: str | None) -> object:
@@ -247,19 +255,6 @@ def _conditional(ws, lay: Layout, last_row: int) -> None:
     ws.conditional_formatting.add(rng, FormulaRule(formula=[f[1]], fill=SOON_FILL, stopIfTrue=True))
 
 
-def row_height(texts_and_widths) -> float:
-    """Points a row needs so wrapped text shows (spreadsheets do not grow rows on load)."""
-    import math
-
-    from ..output import width as display_width
-
-    lines = 1
-    for text, col_width in texts_and_widths:
-        n = sum(max(1, math.ceil(display_width(p) / max(col_width - 1, 1))) for p in str(text).split("\n"))
-        lines = max(lines, n)
-    return min(409, 15 * lines)
-
-
 def _format_rows(ws, lay: Layout, first: int, last: int) -> None:
     due = lay.col("due_date")
     done = lay.col("done_date")
@@ -311,8 +306,32 @@ def new_workbook(kind: str, title: str | None = None, roster=None, notice: str |
 def build_template(kind: str, roster=None) -> Workbook:
     """A new, empty ledger of one official shape."""
     wb, lay = new_workbook(kind, roster=roster)
-    _format_rows(wb[TABLE_SHEET], lay, FIRST_ROW, FIRST_ROW + BLANK_ROWS - 1)
+    ws = wb[TABLE_SHEET]
+    _format_rows(ws, lay, FIRST_ROW, FIRST_ROW + BLANK_ROWS - 1)
+    _due_dates(ws, lay, FIRST_ROW, FIRST_ROW + BLANK_ROWS - 1)
     return wb
+
+
+def _due_dates(ws, lay: Layout, first: int, last: int) -> None:
+    """截止日期 follows 时限要求 wherever the clerk types it as a date (a text deadline needs
+    a date typed in 截止日期: the 填报说明 says so)."""
+    from .cells import formula
+
+    due, deadline = lay.col("due_date"), lay.letter("deadline")
+    if not due or not deadline:
+        return
+    for r in range(first, last + 1):
+        formula(ws, r, due, f'=IF(ISNUMBER({deadline}{r}),{deadline}{r},"")')
+
+
+# Sample units for the bundled templates' 单位名录, from the official notices they mirror
+# (seed 000 for the assessment table, seed 004 for the other two); a clerk replaces them.
+SAMPLE_UNITS = {
+    "assessment": ["办公室", "督查科", "法规科", "市容科"],
+    "division": ["县政府办", "县经济开发区管委会", "县卫健委", "县财政局", "县发改委", "县人社局", "县市监局",
+                 "县生态环境分局", "县住建局", "县司法局", "县商务局", "县数据资源管理局（政务服务局）"],
+}
+SAMPLE_UNITS["decomposition"] = SAMPLE_UNITS["division"]
 
 
 def _points_text(level1: str | None, points) -> str | None:
@@ -434,9 +453,11 @@ def build_all(folder) -> list:
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     out = []
+    from ..units import Roster
+
     for kind in KIND_COLUMNS:
         p = folder / f"{kind}.xlsx"
-        wb = build_template(kind)
+        wb = build_template(kind, roster=Roster.from_names(SAMPLE_UNITS[kind], source="示例"))
         wb.properties.creator = "xltool"
         wb.save(p)
         out.append(p)
