@@ -76,7 +76,7 @@ def make_mutants(folder: Path, cases: int, seed: int = 1) -> list[Path]:
 
 def run(cases: int, seed: int = 1, jobs: int = 2) -> dict:
     sys.path.insert(0, str(HERE.parent))
-    from xltool.check import CheckOptions, check_paths
+    from xltool.batch import CheckOptions, check_paths
 
     with tempfile.TemporaryDirectory() as tmp:
         make_mutants(Path(tmp), cases, seed)

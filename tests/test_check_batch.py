@@ -13,7 +13,7 @@ from ledgers import make_ledger
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
-from xltool.check import CheckOptions, check_paths
+from xltool.batch import CheckOptions, check_paths
 from xltool.cli import app
 
 AS_OF = dt.date(2020, 11, 20)  # the base date of the library-level checks here (the CLI ones pass 2020-11-20)
@@ -68,7 +68,7 @@ def test_parallel_equals_serial_and_json_equals_library(batch):
 @pytest.mark.parametrize("n", [1, 3, 17, 100, 197, 484, 500, 1001])
 @pytest.mark.parametrize("jobs", [2, 3, 8])
 def test_work_is_cut_into_tasks_that_cover_every_file_once(n, jobs):
-    from xltool.check import _chunks
+    from xltool.batch import _chunks
 
     chunks = _chunks(n, jobs)
     assert [i for c in chunks for i in c] == list(range(n))
@@ -88,7 +88,7 @@ def test_a_batch_leaves_no_worker_behind(batch):
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the workers inherit the patch through fork")
 def test_a_worker_that_dies_costs_one_file_not_the_batch(tmp_path, monkeypatch):
-    from xltool import check
+    from xltool import batch as check
 
     for i in range(12):
         make_ledger(tmp_path / f"台账 {i:02d}.xlsx", [[1, "任务甲", "县政府办", None, "持续推进", "推进中"]])
@@ -110,7 +110,7 @@ def test_a_worker_that_dies_costs_one_file_not_the_batch(tmp_path, monkeypatch):
 
 
 def test_files_checked_step_by_step_equal_files_checked_one_by_one(batch, monkeypatch):
-    from xltool import check
+    from xltool import batch as check
 
     monkeypatch.setattr(check, "_GROUP_BYTES", 50_000)  # a few files per group: many groups
     groups = []

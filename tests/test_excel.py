@@ -20,11 +20,11 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 import xltool.excel as excel
-from xltool.check import CheckOptions, check_file
+from xltool.batch import CheckOptions, check_file
 from xltool.cli import app
 from xltool.errors import UsageError
 from xltool.marks import FILL_RGB, hex_of
-from xltool.rollup import rollup
+from xltool.unit_figures import rollup
 
 MACROS = ROOT / "macros"
 NS = "{http://schemas.microsoft.com/office/2009/07/customui}"

@@ -15,12 +15,12 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from xltool.basedate import parse_date_arg
-from xltool.check import CheckOptions, check_paths
+from xltool.batch import CheckOptions, check_paths
 from xltool.cli import app
 from xltool.errors import UsageError
 from xltool.plan import Plan
 from xltool.reader import read_ledger
-from xltool.rollup import rollup
+from xltool.unit_figures import rollup
 
 runner = CliRunner()
 H = ["序号", "具体要求", "责任单位", "时限要求", "完成状态", "完成日期", "佐证材料"]

@@ -32,7 +32,7 @@ def digest(folder):
 def test_every_case_gives_its_result_or_reason(corpus):
     import datetime as dt
 
-    from xltool.check import CheckOptions, check_file
+    from xltool.batch import CheckOptions, check_file
 
     for path, (kind, words) in corpus:
         res = check_file(str(path), path, CheckOptions(as_of=dt.date(2020, 11, 20)))
@@ -47,7 +47,7 @@ def test_every_case_gives_its_result_or_reason(corpus):
 def test_odd_values_are_reported_not_lost(corpus):
     import datetime as dt
 
-    from xltool.check import CheckOptions, check_file
+    from xltool.batch import CheckOptions, check_file
 
     path = next(p for p, _ in corpus if p.name == "异常值.xlsx")
     res = check_file(str(path), path, CheckOptions(as_of=dt.date(2020, 11, 20)))

@@ -8,7 +8,7 @@ from ledgers import make_ledger
 from openpyxl import load_workbook
 from openpyxl.styles import Font, PatternFill
 
-from xltool.check import CheckOptions, check_paths
+from xltool.batch import CheckOptions, check_paths
 from xltool.write.annotate import annotate_file
 from xltool.write.report import write_report
 

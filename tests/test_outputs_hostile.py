@@ -232,7 +232,7 @@ def test_an_unexpected_error_is_one_chinese_line_a_log_and_exit_3(monkeypatch, c
         raise RuntimeError("a bug of ours")
 
     monkeypatch.setattr("xltool.rules.run_rules", boom)
-    monkeypatch.setattr("xltool.check.check_ledger", boom)
+    monkeypatch.setattr("xltool.batch.check_ledger", boom)
     monkeypatch.setattr(cli, "print_check_text", boom)
     code = cli.run(["check", str(Path(__file__).parent / "fixtures" / "seeds"), "-j", "1", "--as-of", "2020-12-15"])
     said = capsys.readouterr().err

@@ -10,13 +10,13 @@ from ledgers import make_ledger
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
-from xltool.check import CheckOptions, check_paths
+from xltool.batch import CheckOptions, check_paths
 from xltool.cli import app
 from xltool.config import Config
 from xltool.errors import UsageError
 from xltool.plan import Plan
 from xltool.reader import read_ledger
-from xltool.rollup import rollup
+from xltool.unit_figures import rollup
 from xltool.units import Roster
 
 runner = CliRunner()

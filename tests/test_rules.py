@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from ledgers import make_ledger
 
-from xltool.check import CheckOptions, check_paths
+from xltool.batch import CheckOptions, check_paths
 from xltool.config import Config
 from xltool.rules import RULES, all_rules
 from xltool.units import Roster

@@ -203,24 +203,11 @@ def _limits(max_cells: int | None, max_mb: int | None):
 def _plan(plan: Path | None, year, issued, as_of, password, limits):
     if plan is None:
         return None
-    from .plan import Plan
-    from .reader import read_ledger
+    from .plan import load_plan
 
-    try:
-        led = read_ledger(plan, year=year, issued=issued, as_of=as_of, password=password, limits=limits,
-                          label=str(plan))
-    except UnreadableFile as e:
-        raise UsageError(f"任务表（--plan）无法读取：{e}") from None
-    if not led.tables:
-        raise UsageError(f"任务表（--plan）{plan} 中没有找到任务表")
-    progress_cols = sorted({t.headers[f] for t in led.tables for f in ("status", "done_date", "progress")
-                            if t.has(f)})
-    if progress_cols:
-        err(f"提示：任务表（--plan）{plan} 含进度列（{'、'.join(progress_cols)}），看起来是一份台账而不是印发的任务表；"
-            "--plan 应为印发通知中的任务分工表，其单位和任务是比对的依据")
-    plan_obj = Plan.from_ledger(led)
-    for typo, meant in plan_obj.typos.items():
-        err(f"提示：任务表中的“{typo}”疑似“{meant}”的笔误，按“{meant}”统计（可用 xltool check 检查任务表）")
+    plan_obj, notes = load_plan(plan, year, issued, as_of, password, limits)
+    for note in notes:
+        err(f"提示：{note}")
     return plan_obj
 
 
@@ -293,7 +280,7 @@ def check(
     """检查台账：规则、逾期、批量检查、检查结果工作簿和标注副本。"""
     import os
 
-    from .check import CheckOptions, check_paths, exit_code
+    from .batch import CheckOptions, check_paths, exit_code
     from .config import load_config, load_roster
 
     try:
@@ -394,7 +381,7 @@ def rollup(
 ):
     """按单位汇总任务数、完成率、逾期和得分。"""
     from .config import load_config, load_roster
-    from .rollup import rollup as do_rollup
+    from .unit_figures import rollup as do_rollup
 
     try:
         form = output_format(json_out, fmt)

@@ -504,7 +504,7 @@ def _alert(book, text: str) -> None:
 
 def _check(press: _Press):
     """The findings ``xltool check`` gives for this workbook saved as a file."""
-    from .check import CheckOptions, check_ledger, finish_batch
+    from .batch import CheckOptions, check_ledger, finish_batch
 
     ledger = press.ledger()
     opts = CheckOptions()
@@ -667,7 +667,7 @@ def fill_merged(press: _Press):
 @entry("汇总得分")
 def rollup_scores(press: _Press):
     """汇总得分：per-unit figures and scores of this workbook in a sheet of ours."""
-    from .rollup import rollup_ledgers
+    from .unit_figures import rollup_ledgers
 
     res = rollup_ledgers([press.ledger()], None)
     old = Record(owned={n: k for n, k in press.rec.owned.items() if k == "汇总"})

@@ -114,3 +114,30 @@ def differences(t: Task, p: Task) -> list[tuple[str, str]]:
     if squash(t.deadline.text) != squash(p.deadline.text):
         out.append(("deadline", f"时限与任务表不一致：任务表为“{squash(p.deadline.text) or '空'}”"))
     return out
+
+
+def load_plan(path, year: int | None = None, issued=None, as_of=None, password: str | None = None,
+              limits=None) -> tuple[Plan, list[str]]:
+    """The official table as issued (``--plan``), and what a person should know about it
+    (in Chinese: it looks like a ledger; its own misspelt unit names). Raises UsageError,
+    in Chinese, for a file that cannot be read or holds no task table."""
+    from .errors import UnreadableFile, UsageError
+    from .grid import DEFAULT_LIMITS
+    from .reader import read_ledger
+
+    try:
+        led = read_ledger(path, year=year, issued=issued, as_of=as_of, password=password,
+                          limits=limits or DEFAULT_LIMITS, label=str(path))
+    except UnreadableFile as e:
+        raise UsageError(f"任务表（--plan）无法读取：{e}") from None
+    if not led.tables:
+        raise UsageError(f"任务表（--plan）{path} 中没有找到任务表")
+    notes = []
+    progress = sorted({t.headers[f] for t in led.tables for f in ("status", "done_date", "progress") if t.has(f)})
+    if progress:
+        notes.append(f"任务表（--plan）{path} 含进度列（{'、'.join(progress)}），看起来是一份台账而不是印发的任务表；"
+                     "--plan 应为印发通知中的任务分工表，其单位和任务是比对的依据")
+    plan = Plan.from_ledger(led)
+    notes += [f"任务表中的“{typo}”疑似“{meant}”的笔误，按“{meant}”统计（可用 xltool check 检查任务表）"
+              for typo, meant in plan.typos.items()]
+    return plan, notes

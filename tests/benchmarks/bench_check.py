@@ -222,7 +222,7 @@ def stages() -> None:
 
     import python_calamine as pc
 
-    from xltool.check import CheckOptions, check_ledger
+    from xltool.batch import CheckOptions, check_ledger
     from xltool.grid import read_book
     from xltool.reader import ledger_from_book
 

@@ -248,7 +248,7 @@ def assessment_row_points(table: Table, split: dict[str, tuple[float, int]] | No
 def _read_all(paths, year, issued, as_of, password, progress):
     """Every file under ``paths`` read, each on its own: (ledgers, unreadable, skipped).
     Nothing one file does (a damaged package, a reader's panic, a bug of ours) stops the others."""
-    from .check import discover
+    from .batch import discover
     from .errors import OurOutput, UnreadableFile
     from .reader import read_ledger
 
