@@ -202,6 +202,17 @@ class Task:
         letter = self.letters.get(fld)
         return f"{letter}{self.excel_row}" if letter is not None else None
 
+    def record(self) -> dict:
+        """Every field of the row, for a table of tasks (``to_json`` keeps the SPEC's shape)."""
+        return {"excel_row": self.excel_row, "seq": self.seq, "section": self.section, "subsection": self.subsection,
+                "task": self.task, "requirement": self.requirement, "lead_units": list(self.lead_units),
+                "responsible_units": list(self.responsible_units), "others": self.others,
+                "deadline": self.deadline.text, "deadline_kind": self.deadline.kind, "due": self.deadline.due,
+                "milestones": list(self.deadline.milestones), "level1": self.level1, "points": self.points,
+                "level2": self.level2, "row_points": self.row_points, "status": self.status,
+                "done_date": self.done_on or self.done_date, "progress": self.progress, "evidence": self.evidence,
+                "self_score": self.self_score, "score": self.score}
+
     def to_json(self) -> dict:
         return {
             "excel_row": self.excel_row,
@@ -256,6 +267,19 @@ class Table:
                         for k, c in self.columns.items()},
             "tasks": [t.to_json() for t in self.tasks],
         }
+
+
+class Records:
+    """Results that are tables: ``records()`` gives plain dicts, ``to_frame()`` a pandas
+    DataFrame of them (pandas is imported only here)."""
+
+    def records(self) -> list[dict]:
+        raise NotImplementedError
+
+    def to_frame(self):
+        import pandas as pd
+
+        return pd.DataFrame.from_records(self.records())
 
 
 SEVERITIES = ("error", "warning", "info")

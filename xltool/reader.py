@@ -7,13 +7,13 @@ from dataclasses import dataclass, field
 
 from . import docmeta
 from .grid import DEFAULT_LIMITS, Limits, read_book
-from .model import Book, Grid, Table
+from .model import Book, Grid, Records, Table
 from .table import find_layouts
 from .tasks import build_tasks
 
 
 @dataclass
-class Ledger:
+class Ledger(Records):
     """Everything read from one file."""
 
     path: str
@@ -21,6 +21,11 @@ class Ledger:
     tables: list[Table] = field(default_factory=list)
     unit: str | None = None  # the 填报单位 the file names, if any
     report_date: dt.date | None = None  # the 填报日期 the file names, if any
+
+    def records(self) -> list[dict]:
+        """One row per task: the file, sheet and table it stands in, then every field."""
+        return [{"file": self.path, "sheet": t.sheet, "kind": t.kind, "year": t.year, "unit": self.unit,
+                 "report_date": self.report_date, **k.record()} for t in self.tables for k in t.tasks]
 
     def to_json(self) -> dict:
         return {"file": self.path, "format": self.book.format, "notes": self.book.notes,

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from .basedate import BaseDate, base_date, describe_all
 from .config import Config
 from .errors import UsageError
-from .model import Table, Task
+from .model import Records, Table, Task
 from .submissions import SetAside, Submission, choose, file_unit
 from .textnorm import cell_number, squash
 from .units import Roster, unit_key
@@ -126,7 +126,7 @@ class Unreadable:
 
 
 @dataclass
-class Rollup:
+class Rollup(Records):
     as_of: dt.date | None  # --as-of; None where each ledger had its own base date
     units: list[UnitFigures]
     missing: list[str]  # roster units that sent nothing at all
@@ -150,6 +150,10 @@ class Rollup:
 
     def base_dates(self) -> str:
         return describe_all(self.as_of, self.bases)
+
+    def records(self) -> list[dict]:
+        """One row per unit, in ranking order."""
+        return [{"rank": i, **u.to_json(), "score_rate": u.score_rate} for i, u in enumerate(self.units, start=1)]
 
     def to_json(self) -> dict:
         return {"as_of": (self.as_of or dt.date.today()).isoformat(),
