@@ -10,7 +10,7 @@ import sys
 import time
 
 import pytest
-from hostile import build
+from hostile import SEED, build
 from hypothesis import given
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -153,3 +153,16 @@ def test_far_column_small_sheet_is_measured_not_refused(tmp_path):
     assert res.exit_code == 0, res.stdout
     res = runner.invoke(app, ["check", str(p), "--max-cells", "20"])
     assert res.exit_code == 2 and "上限" in res.stdout
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+@pytest.mark.parametrize("command", [["check", "-j", "1"], ["check", "-j", "2"], ["rollup"], ["inspect"]])
+def test_a_pipe_named_like_a_ledger_is_refused_at_once(tmp_path, command):
+    shutil.copyfile(SEED, tmp_path / "good.xlsx")
+    shutil.copyfile(SEED, tmp_path / "good2.xlsx")
+    os.mkfifo(tmp_path / "x.xlsx")
+    target = tmp_path / "x.xlsx" if command == ["inspect"] else tmp_path
+    start = time.monotonic()
+    res = runner.invoke(app, [command[0], str(target), *command[1:], "--as-of", "2020-12-15"])
+    assert time.monotonic() - start < 20 and res.exit_code == 2
+    assert "不是普通文件" in res.output

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import stat
 from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
@@ -47,18 +48,27 @@ def _open(label: str, path: str, limits: Limits):
     size, after refusing what cannot be a workbook to read. One open and one fstat: a batch
     opens thousands of files."""
     try:
-        fh = open(path, "rb", buffering=0)
+        # non-blocking: a pipe named x.xlsx must not wait for a writer (it is refused below);
+        # on a regular file the flag changes nothing
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except FileNotFoundError:
         raise UnreadableFile(label, "文件不存在") from None
     except OSError as e:
         if os.path.isdir(path):  # (Windows refuses to open a folder with "permission denied")
             raise UnreadableFile(label, "这是文件夹，不是文件") from None
         raise UnreadableFile(label, f"无法访问文件（{e.strerror or e}）") from None
+    fh = os.fdopen(fd, "rb", buffering=0)
     try:
-        size = os.fstat(fh.fileno()).st_size
+        st = os.fstat(fh.fileno())
     except OSError as e:
         fh.close()
         raise UnreadableFile(label, f"无法访问文件（{e.strerror or e}）") from None
+    if not stat.S_ISREG(st.st_mode):
+        fh.close()
+        if stat.S_ISDIR(st.st_mode):
+            raise UnreadableFile(label, "这是文件夹，不是文件")
+        raise UnreadableFile(label, "这不是普通文件（是管道、设备或套接字），已跳过")
+    size = st.st_size
     if size == 0 or size > limits.max_file_bytes:
         fh.close()
         if size == 0:
