@@ -20,9 +20,11 @@ REMERGE_FIELDS = ("lead", "responsible", "deadline")
 
 
 def _copy_style(src, dst) -> None:
+    """The anchor's look on a cell it covered. The cell's style index array is copied whole
+    (openpyxl's own way between cells of one workbook): assigning font, fill, border … one by
+    one looks each object up in the workbook's style lists, which made fill quadratic in rows."""
     if src.has_style:
-        dst.font, dst.fill, dst.border = copy(src.font), copy(src.fill), copy(src.border)
-        dst.alignment, dst.number_format, dst.protection = copy(src.alignment), src.number_format, copy(src.protection)
+        dst._style = copy(src._style)
 
 
 @dataclass
@@ -74,10 +76,15 @@ def fill_workbook(wb, ledger) -> int:
     """Apply ``fill_actions`` to an openpyxl workbook, carrying each anchor's format into
     the cells it covered; returns the number of cells written."""
     acts = fill_actions(ledger)
+    by_sheet: dict[str, set[str]] = {}
+    for sheet, m in acts.unmerge:
+        by_sheet.setdefault(sheet, set()).add(m.ref)
+    for sheet, refs in by_sheet.items():  # (all at once: openpyxl's unmerge_cells searches every merge each time)
+        ws = wb[sheet]
+        ws.merged_cells.ranges = {r for r in ws.merged_cells.ranges if r.coord not in refs}
     for sheet, m in acts.unmerge:
         ws = wb[sheet]
         anchor = ws.cell(m.r0 + 1, m.c0 + 1)
-        ws.unmerge_cells(start_row=m.r0 + 1, start_column=m.c0 + 1, end_row=m.r1 + 1, end_column=m.c1 + 1)
         for r in range(m.r0 + 1, m.r1 + 2):
             for c in range(m.c0 + 1, m.c1 + 2):
                 _copy_style(anchor, ws.cell(r, c))
@@ -121,7 +128,7 @@ def _restore(wb, recorded: list[tuple]) -> int:
     or edited meanwhile is left alone): merges back, inherited blanks blank again."""
     from openpyxl.utils.cell import range_boundaries
 
-    merged = 0
+    merged, refs = 0, {}
     for kind, sheet, ref, written in recorded:
         if sheet not in wb.sheetnames:
             continue
@@ -137,11 +144,21 @@ def _restore(wb, recorded: list[tuple]) -> int:
             continue
         for cell in cells:
             cell.value = None
-        ws.merge_cells(ref)
+        refs.setdefault(sheet, []).append(ref)
         merged += 1
+    for sheet, sheet_refs in refs.items():
+        _merge_all(wb[sheet], sheet_refs)
     if MERGES_SHEET in wb.sheetnames:
         del wb[MERGES_SHEET]
     return merged
+
+
+def _merge_all(ws, refs: list[str]) -> None:
+    """Merge many ranges of a sheet at once: openpyxl's merge_cells checks each new range
+    against every merge already there (quadratic in merges) and restyles its edge cells."""
+    from openpyxl.worksheet.merge import MergedCellRange
+
+    ws.merged_cells.ranges = set(ws.merged_cells.ranges) | {MergedCellRange(ws, ref) for ref in refs}
 
 
 def remerge_workbook(wb, ledger, filled_copy: bool = False) -> int:
@@ -158,6 +175,7 @@ def remerge_workbook(wb, ledger, filled_copy: bool = False) -> int:
         ws = wb[table.sheet]
         rows = [t.excel_row for t in table.tasks]
         part = {t.excel_row: (t.section, t.subsection, t.level1) for t in table.tasks}
+        new: list[str] = []
         for f in REMERGE_FIELDS:
             col = table.columns.get(f)
             if col is None:
@@ -176,9 +194,10 @@ def remerge_workbook(wb, ledger, filled_copy: bool = False) -> int:
                 if j > i:
                     for r in rows[i + 1: j + 1]:
                         ws.cell(r, c).value = None
-                    ws.merge_cells(f"{get_column_letter(c)}{rows[i]}:{get_column_letter(c)}{rows[j]}")
+                    new.append(f"{get_column_letter(c)}{rows[i]}:{get_column_letter(c)}{rows[j]}")
                     merged += 1
                 i = j + 1
+        _merge_all(ws, new)
     return merged
 
 

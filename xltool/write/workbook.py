@@ -30,10 +30,17 @@ def _load(path: str, password: str | None):
             return None, dec is not None  # a real .xls
         data, encrypted = dec.getvalue(), True
     try:
+        data, merges = _merges_out(data)
         # bytes, not the path: openpyxl judges a file by its extension
-        return load_workbook(io.BytesIO(_without_huge_merges(data)), keep_vba=path.lower().endswith(".xlsm")), encrypted
+        wb = load_workbook(io.BytesIO(data), keep_vba=path.lower().endswith(".xlsm"))
     except Exception:  # packages calamine reads but openpyxl rejects (odd part names, t="d" cells)
         return None, encrypted
+    from .fill import _merge_all
+
+    for title, refs in merges.items():
+        if title in wb.sheetnames:
+            _merge_all(wb[title], refs)
+    return wb, encrypted
 
 
 _MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Za-z]{1,3})(\d{1,7}):([A-Za-z]{1,3})(\d{1,7})"[^>]*/>')
@@ -47,30 +54,45 @@ def _col(letters: bytes) -> int:
     return n
 
 
-def _without_huge_merges(data: bytes) -> bytes:
-    """The package with merges of more than _HUGE cells taken out of its sheets (the check
-    reports them as bad-merge and reads the sheet as unmerged; openpyxl would build a cell
-    object for each covered cell, billions for a merge over the whole sheet)."""
+def _merges_out(data: bytes) -> tuple[bytes, dict[str, list[str]]]:
+    """The package without its sheets' merges, and the merges by sheet name, to be put back
+    once openpyxl has loaded it: openpyxl binds each merge by restyling its cells, which took
+    most of the time of a copy of a ledger with thousands of merges. Merges of more than
+    _HUGE cells are left out for good (the check reports them as bad-merge and reads the
+    sheet as unmerged; openpyxl would build an object for every covered cell)."""
+    from ..grid.guard import _sheet_names
+
     def huge(m) -> bool:
         rows = int(m.group(4)) - int(m.group(2)) + 1
         cols = _col(m.group(3)) - _col(m.group(1)) + 1
         return rows * cols > _HUGE
 
+    merges: dict[str, list[str]] = {}
     with zipfile.ZipFile(io.BytesIO(data)) as zin:
         changed = {}
+        sheet_of = None
         for info in zin.infolist():
             name = info.filename
-            if name.startswith("xl/worksheets/") and name.endswith(".xml"):
-                xml = zin.read(info)
-                if b"mergeCell" in xml and any(huge(m) for m in _MERGE_REF.finditer(xml)):
-                    changed[name] = _MERGE_REF.sub(lambda m: b"" if huge(m) else m.group(0), xml)
+            if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+                continue
+            xml = zin.read(info)
+            if b"<mergeCell" not in xml and b":mergeCell" not in xml:
+                continue
+            if sheet_of is None:
+                sheet_of = _sheet_names(zin, {i.filename.lower(): i for i in zin.infolist()}, "")
+            title = sheet_of.get(name.lower())
+            if title is None:  # (a part the workbook does not name: leave it to openpyxl)
+                continue
+            merges[title] = [m.group(0).split(b'ref="')[1].split(b'"')[0].decode()
+                             for m in _MERGE_REF.finditer(xml) if not huge(m)]
+            changed[name] = _MERGE_REF.sub(b"", xml)
         if not changed:
-            return data
+            return data, {}
         out = io.BytesIO()
         with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
             for info in zin.infolist():
                 zout.writestr(info, changed.get(info.filename) or zin.read(info))
-    return out.getvalue()
+    return out.getvalue(), merges
 
 
 def _from_grids(path: str, password: str | None) -> Workbook:
