@@ -57,17 +57,17 @@ def _open(label: str, path: str, limits: Limits):
         if os.path.isdir(path):  # (Windows refuses to open a folder with "permission denied")
             raise UnreadableFile(label, "这是文件夹，不是文件") from None
         raise UnreadableFile(label, f"无法访问文件（{e.strerror or e}）") from None
-    fh = os.fdopen(fd, "rb", buffering=0)
     try:
-        st = os.fstat(fh.fileno())
+        st = os.fstat(fd)
     except OSError as e:
-        fh.close()
+        os.close(fd)
         raise UnreadableFile(label, f"无法访问文件（{e.strerror or e}）") from None
     if not stat.S_ISREG(st.st_mode):
-        fh.close()
+        os.close(fd)
         if stat.S_ISDIR(st.st_mode):
             raise UnreadableFile(label, "这是文件夹，不是文件")
         raise UnreadableFile(label, "这不是普通文件（是管道、设备或套接字），已跳过")
+    fh = os.fdopen(fd, "rb", buffering=0)
     size = st.st_size
     if size == 0 or size > limits.max_file_bytes:
         fh.close()
