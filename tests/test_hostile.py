@@ -110,10 +110,14 @@ def test_bombs_are_refused_fast_and_small(corpus, name):
     assert int(rss_kb) < 500 * 1024
 
 
-def test_limits_are_configurable(corpus):
-    path = next(p for p, _ in corpus if p.name == "二十万空行.xlsx")
-    res = runner.invoke(app, ["inspect", str(path), "--json"])
-    assert res.exit_code == 0
+def test_limits_are_configurable(corpus, tmp_path):
+    empty = next(p for p, _ in corpus if p.name == "二十万空行.xlsx")  # 200,000 declared rows, 10 cells
+    assert runner.invoke(app, ["check", str(empty), "--max-cells", "1000"]).exit_code in (0, 1)
+    from ledgers import make_ledger
+
+    path = make_ledger(tmp_path / "三百行.xlsx", [[i, f"任务{i}", "县政府办", None, "全年", "推进中"]
+                                                   for i in range(1, 301)])
+    assert runner.invoke(app, ["inspect", str(path), "--json"]).exit_code == 0
     res = runner.invoke(app, ["check", str(path), "--max-cells", "1000"])
     assert res.exit_code == 2 and "上限" in res.stdout
 
@@ -166,3 +170,28 @@ def test_a_pipe_named_like_a_ledger_is_refused_at_once(tmp_path, command):
     res = runner.invoke(app, [command[0], str(target), *command[1:], "--as-of", "2020-12-15"])
     assert time.monotonic() - start < 20 and res.exit_code == 2
     assert "不是普通文件" in res.output
+
+
+FAR = {  # a far cell, written as a parser accepts it but no writer does
+    "single quotes": "<c r='XFD1048576'><v>1</v></c>",
+    "spaces around =": '<c r = "XFD1048576"><v>1</v></c>',
+    "leading zeros": '<c r="A0001048576"><v>1</v></c>',
+    "placed by order": "<c/>" * 20_000 + "<c><v>1</v></c></row><row r=\"1000000\"><c><v>1</v></c>",
+}
+
+
+@pytest.mark.parametrize("form", sorted(FAR))
+def test_a_far_cell_however_written_is_refused_before_the_reader(tmp_path, form):
+    """python-calamine allocates the box up to the furthest cell and aborts the process past
+    memory: the guard must see every spelling first (in a process of its own here, so that a
+    miss shows as a crash, not as a dead test run)."""
+    from hostile import NS, minimal_xlsx
+
+    sheet = (f'<?xml version="1.0" encoding="UTF-8"?><worksheet {NS}><sheetData><row r="1">'
+             f'<c r="A1" t="inlineStr"><is><t>序号</t></is></c>{FAR[form]}</row></sheetData></worksheet>')
+    path = minimal_xlsx(tmp_path / "far.xlsx", sheet)
+    start = time.monotonic()
+    res = subprocess.run([sys.executable, "-m", "xltool", "inspect", str(path)], capture_output=True, text=True,
+                         timeout=120)
+    assert res.returncode == 2 and "区域过大" in res.stderr, (res.returncode, res.stderr[-300:])
+    assert time.monotonic() - start < 10

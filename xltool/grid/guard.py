@@ -39,11 +39,13 @@ DEFAULT_LIMITS = Limits()
 # A cell's position, whatever the attribute order: only <c> has r="LETTERS+DIGITS"
 # (rows have r="DIGITS", ranges ref="A1:B2"). A dense reader allocates the bounding box
 # of the cells, so cells alone decide the extent.
-_CELL_REF = re.compile(rb'\sr="([A-Z]{1,3})([0-9]{1,7})"')
-_CELL_REF_FAST = re.compile(rb' r="([A-Z]{1,3})([0-9]{1,7})"')  # as every writer spaces it
-_ODD_SPACES = (b'\tr="', b'\nr="', b'\rr="')
+# (any quoting and spacing XML allows, leading zeros, lower case: a parser takes them all)
+_CELL_REF = re.compile(rb'\sr\s*=\s*["\']\s*([A-Za-z]{1,3})0*([0-9]{1,9})\s*["\']')
 # cells without r= take their row from <row r="N">
-_ROW_REF = re.compile(rb'row\b[^>]{0,200}?\sr="([0-9]{1,7})"')
+_ROW_REF = re.compile(rb'row\b[^>]{0,200}?\sr\s*=\s*["\']\s*0*([0-9]{1,9})')
+# (the same test as _big_ref for cells written with a namespace prefix, <x:c …>)
+_PREFIXED_ODD_CELL = re.compile(rb'<\w+:c(?:>|/>|\s(?!r="[A-Z]{1,2}[0-9]{1,5}"))')
+_TAG = re.compile(rb'<(?:\w+:)?(row|c)(?=[\s/>])')
 
 
 def sniff(data_head: bytes) -> str:
@@ -174,7 +176,7 @@ def _check_package(path: str, zf: zipfile.ZipFile, limits: Limits, errors: dict 
         if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
             continue
         try:
-            found, far = _scan_part(zf, info, lambda buf: big.search(buf) is not None, errors is not None)
+            found, far = _scan_part(zf, info, lambda buf: _far(big, buf), errors is not None)
             if far:  # some reference is far enough to matter: measure the extent exactly
                 _scan_part(zf, info, _extent_meter(path, info.filename, limits), False)
             if found:
@@ -204,13 +206,21 @@ def output_mark(custom_xml: bytes) -> str | None:
 
 @lru_cache(maxsize=8)
 def _big_ref(max_cells: int) -> re.Pattern:
-    """A reference that could take a sheet past ``max_cells``: a column beyond Z, or a row
-    number with more digits than 26 columns can afford. Ledgers have neither, so most
-    sheets need one fast search instead of reading every cell reference."""
+    """A cell that could take a sheet past ``max_cells`` or whose place cannot be read at a
+    glance: any `<c` that is not followed by a plain `r="A1"`-style reference with one column
+    letter and a row number short enough that 26 columns stay under the limit. Every writer
+    writes ledgers' cells that way, so most sheets need this one fast search (it opens with
+    the literal `<c`); a cell far away, quoted or spaced oddly, with leading zeros, or placed
+    by its order has the extent measured cell by cell."""
     digits = 0
     while 26 * (10 ** (digits + 1) - 1) <= max_cells:
         digits += 1
-    return re.compile(rb'r="(?:[A-Z]{2}|[A-Z]?[0-9]{%d})' % (digits + 1))
+    return re.compile(rb'<c(?:>|/>|\s(?!r="[A-Z][1-9][0-9]{0,%d}"))' % (digits - 1))
+
+
+def _far(big: re.Pattern, buf: bytes) -> bool:
+    # (a namespace prefix, <x:c …>, is no writer's habit for worksheets: then the slow search)
+    return big.search(buf) is not None or (b":c " in buf and _PREFIXED_ODD_CELL.search(buf) is not None)
 
 
 def _scan_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, look, want_errors: bool) -> tuple[dict, bool]:
@@ -234,23 +244,32 @@ def _scan_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, look, want_errors: bo
 
 
 def _extent_meter(path: str, part: str, limits: Limits):
-    """A ``look`` for _scan_part that tracks the furthest row and column referenced and
-    refuses the file once their product passes the cell limit."""
+    """A ``look`` for _scan_part that tracks the furthest row and column a parser would place
+    a cell at (references however written; cells and rows without one counted by their
+    order) and refuses the file once their product passes the cell limit."""
     max_r = max_c = 0
+    rows_seen = cells_in_row = widest = 0
 
     def look(buf: bytes) -> bool:
-        nonlocal max_r, max_c
-        odd = any(s in buf for s in _ODD_SPACES)
-        refs = (_CELL_REF if odd else _CELL_REF_FAST).findall(buf)
+        nonlocal max_r, max_c, rows_seen, cells_in_row, widest
+        refs = _CELL_REF.findall(buf)
         if refs:
-            max_c = max(max_c, max(_col_index(a) for a in {a for a, _ in refs}))
+            max_c = max(max_c, max(_col_index(a.upper()) for a in {a for a, _ in refs}))
             max_r = max(max_r, max(int(b) for b in {b for _, b in refs}))
         rows = _ROW_REF.findall(buf)
         if rows:
             max_r = max(max_r, max(int(b) for b in set(rows)))
-        if max_r * max(max_c, 1) > limits.max_cells:
+        for m in _TAG.finditer(buf):  # (an upper bound: chunks overlap a little)
+            if m.group(1) == b"row":
+                rows_seen += 1
+                cells_in_row = 0
+            else:
+                cells_in_row += 1
+                widest = max(widest, cells_in_row)
+        r, c = max(max_r, rows_seen), max(max_c, widest)
+        if r * max(c, 1) > limits.max_cells:
             raise LimitExceeded(
-                path, f"工作表部件 {part} 引用的区域过大（约 {max_r} 行 × {max_c} 列，"
+                path, f"工作表部件 {part} 引用的区域过大（约 {r} 行 × {c} 列，"
                       f"超过 {limits.max_cells} 个单元格上限），已拒绝读取；可用 --max-cells 调高上限")
         return False
 
