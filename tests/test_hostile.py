@@ -195,3 +195,22 @@ def test_a_far_cell_however_written_is_refused_before_the_reader(tmp_path, form)
                          timeout=120)
     assert res.returncode == 2 and "区域过大" in res.stderr, (res.returncode, res.stderr[-300:])
     assert time.monotonic() - start < 10
+
+
+def test_a_far_cell_in_a_sheet_outside_the_usual_folder_is_refused(tmp_path):
+    """A reader follows the workbook's relations to wherever a worksheet part lies."""
+    import zipfile
+
+    from hostile import NS, minimal_xlsx
+
+    sheet = (f'<?xml version="1.0" encoding="UTF-8"?><worksheet {NS}><sheetData><row r="1">'
+             f'<c r="A1"><v>1</v></c>{FAR["single quotes"]}</row></sheetData></worksheet>')
+    src = minimal_xlsx(tmp_path / "src.xlsx", sheet)
+    path = tmp_path / "stray.xlsx"
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(path, "w") as zout:
+        for info in zin.infolist():
+            data = zin.read(info).replace(b"worksheets/sheet1.xml", b"elsewhere/s1.xml")
+            zout.writestr(info.filename.replace("worksheets/sheet1.xml", "elsewhere/s1.xml"), data)
+    res = subprocess.run([sys.executable, "-m", "xltool", "inspect", str(path)], capture_output=True, text=True,
+                         timeout=120)
+    assert res.returncode == 2 and "区域过大" in res.stderr, (res.returncode, res.stderr[-300:])

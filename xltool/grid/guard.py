@@ -173,7 +173,7 @@ def _check_package(path: str, zf: zipfile.ZipFile, limits: Limits, errors: dict 
     found_by_part: dict[str, dict] = {}
     big = _big_ref(limits.max_cells)
     for name, info in names.items():
-        if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+        if not (name.startswith("xl/worksheets/") and name.endswith(".xml")) and not _stray_sheet(zf, name, info):
             continue
         try:
             found, far = _scan_part(zf, info, lambda buf: _far(big, buf), errors is not None)
@@ -216,6 +216,19 @@ def _big_ref(max_cells: int) -> re.Pattern:
     while 26 * (10 ** (digits + 1) - 1) <= max_cells:
         digits += 1
     return re.compile(rb'<c(?:>|/>|\s(?!r="[A-Z][1-9][0-9]{0,%d}"))' % (digits - 1))
+
+
+_NOT_SHEETS = ("xl/workbook.xml", "xl/styles.xml", "xl/sharedstrings.xml")
+
+
+def _stray_sheet(zf: zipfile.ZipFile, name: str, info: zipfile.ZipInfo) -> bool:
+    """A worksheet part outside xl/worksheets/ (a reader follows the workbook's relations
+    wherever they point): an .xml part under xl/ whose head opens a worksheet."""
+    if not (name.startswith("xl/") and name.endswith(".xml")) or name in _NOT_SHEETS or "/_rels/" in name \
+            or name.startswith(("xl/theme/", "xl/drawings/", "xl/charts/", "xl/comments", "xl/printersettings/")):
+        return False
+    with zf.open(info) as fh:
+        return b"<sheetData" in fh.read(8192)
 
 
 def _far(big: re.Pattern, buf: bytes) -> bool:
