@@ -14,7 +14,7 @@ import bisect
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .model import SEVERITY_CN, Finding, Merge, worst_severity
+from .model import SEVERITY_CN, Finding, Merge, parse_cell, worst_severity
 
 # The colours of marks, as RGB: the writers take them from here
 FILL_RGB = {
@@ -73,14 +73,6 @@ def note_text(findings: list[Finding]) -> str:
                      + (f"（建议：{f.suggestion}）" if f.suggestion else "") for f in findings)
 
 
-def _cell_rc(cell: str) -> tuple[int, int]:
-    letters = cell.rstrip("0123456789")
-    col = 0
-    for ch in letters:
-        col = col * 26 + ord(ch) - 64
-    return int(cell[len(letters):]), col
-
-
 def plan_marks(findings: Iterable[Finding], anchors: Anchors,
                row_spans: dict[str, tuple[int, int]] | None = None) -> list[CellMark]:
     """The marks for some findings: their cells (at merge anchors) with fill and note, then
@@ -90,7 +82,8 @@ def plan_marks(findings: Iterable[Finding], anchors: Anchors,
     overdue_rows: set[tuple[str, int]] = set()
     for f in findings:
         if f.sheet and f.cell:
-            r, c = anchors.anchor(f.sheet, *_cell_rc(f.cell))
+            r, c = parse_cell(f.cell)
+            r, c = anchors.anchor(f.sheet, r + 1, c + 1)
             by_cell.setdefault((f.sheet, r, c), []).append(f)
         if f.rule == "overdue" and f.sheet and f.excel_row:
             overdue_rows.add((f.sheet, f.excel_row))

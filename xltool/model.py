@@ -25,6 +25,23 @@ def cell_ref(r: int, c: int) -> str:
     return f"{col_letter(c)}{r + 1}"
 
 
+def parse_cell(ref: str) -> tuple[int, int]:
+    """"B7" (or "$B$7", "b7") → 0-based (row, col): the inverse of cell_ref."""
+    ref = ref.replace("$", "")
+    letters = ref.rstrip("0123456789")
+    col = 0
+    for ch in letters.upper():
+        col = col * 26 + ord(ch) - 64
+    return int(ref[len(letters):]) - 1, col - 1
+
+
+def parse_range(ref: str) -> tuple[int, int, int, int]:
+    """"A3:B7" (or a single cell) → 0-based (r0, c0, r1, c1)."""
+    first, _, last = ref.partition(":")
+    (r0, c0), (r1, c1) = parse_cell(first), parse_cell(last or first)
+    return r0, c0, r1, c1
+
+
 class Merge(NamedTuple):
     """A merged range, 0-based and inclusive (a tuple: a sheet may have thousands)."""
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from ..errors import EncryptedFile, LimitExceeded, UnreadableFile
-from ..model import Book
+from ..model import Book, parse_cell
 from .guard import DEFAULT_LIMITS, Limits, check_zip, not_a_workbook_reason, sniff
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls")
@@ -197,12 +197,7 @@ def open_book(path, password: str | None = None, limits: Limits = DEFAULT_LIMITS
 
 def _put(grid, ref: str, value: str) -> None:
     """Write a recovered value into an empty grid cell."""
-    letters = "".join(ch for ch in ref if ch.isalpha())
-    r = int(ref[len(letters):]) - 1
-    c = 0
-    for ch in letters:
-        c = c * 26 + ord(ch) - 64
-    c -= 1
+    r, c = parse_cell(ref)
     while len(grid.rows) <= r:
         grid.rows.append([])
     row = grid.rows[r]

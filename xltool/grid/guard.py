@@ -102,7 +102,7 @@ _REL = re.compile(rb'<Relationship\b[^>]*?\bId="([^"]*)"[^>]*?\bTarget="([^"]*)"
 _REL_T_FIRST = re.compile(rb'<Relationship\b[^>]*?\bTarget="([^"]*)"[^>]*?\bId="([^"]*)"')
 
 
-def _sheet_names(zf, names: dict, path: str) -> dict[str, str]:
+def sheet_parts(zf, names: dict, path: str) -> dict[str, str]:
     """worksheet part name (lower case) -> sheet name, from workbook.xml and its rels."""
     from html import unescape
 
@@ -187,7 +187,7 @@ def _check_package(path: str, zf: zipfile.ZipFile, limits: Limits, errors: dict 
                 raise UnreadableFile(path, "压缩包内容已加密，无法读取") from None
             raise UnreadableFile(path, f"文件已损坏（部件 {info.filename} 无法解压：{e}）") from None
     if found_by_part:  # rare: only then are the sheet names worth reading
-        sheet_of = _sheet_names(zf, names, path)
+        sheet_of = sheet_parts(zf, names, path)
         for part, found in found_by_part.items():
             if part in sheet_of:
                 errors[sheet_of[part]] = found

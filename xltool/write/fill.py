@@ -12,7 +12,7 @@ from openpyxl.utils import get_column_letter
 from ..model import Merge, cell_ref
 from .atomic import save_workbook
 from .cells import put
-from .workbook import copy_password, open_for_copy
+from .workbook import copy_password, merge_all, open_for_copy
 
 FILL_FIELDS = ("seq", "section", "subsection", "level1", "level2", "task", "requirement", "lead", "responsible",
                "deadline", "row_points")
@@ -147,18 +147,10 @@ def _restore(wb, recorded: list[tuple]) -> int:
         refs.setdefault(sheet, []).append(ref)
         merged += 1
     for sheet, sheet_refs in refs.items():
-        _merge_all(wb[sheet], sheet_refs)
+        merge_all(wb[sheet], sheet_refs)
     if MERGES_SHEET in wb.sheetnames:
         del wb[MERGES_SHEET]
     return merged
-
-
-def _merge_all(ws, refs: list[str]) -> None:
-    """Merge many ranges of a sheet at once: openpyxl's merge_cells checks each new range
-    against every merge already there (quadratic in merges) and restyles its edge cells."""
-    from openpyxl.worksheet.merge import MergedCellRange
-
-    ws.merged_cells.ranges = set(ws.merged_cells.ranges) | {MergedCellRange(ws, ref) for ref in refs}
 
 
 def remerge_workbook(wb, ledger, filled_copy: bool = False) -> int:
@@ -197,7 +189,7 @@ def remerge_workbook(wb, ledger, filled_copy: bool = False) -> int:
                     new.append(f"{get_column_letter(c)}{rows[i]}:{get_column_letter(c)}{rows[j]}")
                     merged += 1
                 i = j + 1
-        _merge_all(ws, new)
+        merge_all(ws, new)
     return merged
 
 

@@ -10,6 +10,7 @@ from typing import NamedTuple
 
 from openpyxl import Workbook, load_workbook
 
+from ..model import parse_range
 from .cells import put
 
 REBUILT_NOTE = "原文件无法按原格式打开（.xls 或非标准 .xlsx），副本另存为 .xlsx，只保留了数值和合并单元格"
@@ -35,23 +36,22 @@ def _load(path: str, password: str | None):
         wb = load_workbook(io.BytesIO(data), keep_vba=path.lower().endswith(".xlsm"))
     except Exception:  # packages calamine reads but openpyxl rejects (odd part names, t="d" cells)
         return None, encrypted
-    from .fill import _merge_all
-
     for title, refs in merges.items():
         if title in wb.sheetnames:
-            _merge_all(wb[title], refs)
+            merge_all(wb[title], refs)
     return wb, encrypted
 
 
-_MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Za-z]{1,3})(\d{1,7}):([A-Za-z]{1,3})(\d{1,7})"[^>]*/>')
+_MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Za-z]{1,3}\d{1,7}:[A-Za-z]{1,3}\d{1,7})"[^>]*/>')
 _HUGE = 100_000  # cells: openpyxl makes an object for every cell a merge covers
 
 
-def _col(letters: bytes) -> int:
-    n = 0
-    for ch in letters.upper():
-        n = n * 26 + ch - 64
-    return n
+def merge_all(ws, refs: list[str]) -> None:
+    """Merge many ranges of a sheet at once: openpyxl's merge_cells checks each new range
+    against every merge already there (quadratic in merges) and restyles its edge cells."""
+    from openpyxl.worksheet.merge import MergedCellRange
+
+    ws.merged_cells.ranges = set(ws.merged_cells.ranges) | {MergedCellRange(ws, ref) for ref in refs}
 
 
 def _merges_out(data: bytes) -> tuple[bytes, dict[str, list[str]]]:
@@ -60,12 +60,11 @@ def _merges_out(data: bytes) -> tuple[bytes, dict[str, list[str]]]:
     most of the time of a copy of a ledger with thousands of merges. Merges of more than
     _HUGE cells are left out for good (the check reports them as bad-merge and reads the
     sheet as unmerged; openpyxl would build an object for every covered cell)."""
-    from ..grid.guard import _sheet_names
+    from ..grid.guard import sheet_parts
 
     def huge(m) -> bool:
-        rows = int(m.group(4)) - int(m.group(2)) + 1
-        cols = _col(m.group(3)) - _col(m.group(1)) + 1
-        return rows * cols > _HUGE
+        r0, c0, r1, c1 = parse_range(m.group(1).decode())
+        return (r1 - r0 + 1) * (c1 - c0 + 1) > _HUGE
 
     merges: dict[str, list[str]] = {}
     with zipfile.ZipFile(io.BytesIO(data)) as zin:
@@ -79,12 +78,11 @@ def _merges_out(data: bytes) -> tuple[bytes, dict[str, list[str]]]:
             if b"<mergeCell" not in xml and b":mergeCell" not in xml:
                 continue
             if sheet_of is None:
-                sheet_of = _sheet_names(zin, {i.filename.lower(): i for i in zin.infolist()}, "")
+                sheet_of = sheet_parts(zin, {i.filename.lower(): i for i in zin.infolist()}, "")
             title = sheet_of.get(name.lower())
             if title is None:  # (a part the workbook does not name: leave it to openpyxl)
                 continue
-            merges[title] = [m.group(0).split(b'ref="')[1].split(b'"')[0].decode()
-                             for m in _MERGE_REF.finditer(xml) if not huge(m)]
+            merges[title] = [m.group(1).decode() for m in _MERGE_REF.finditer(xml) if not huge(m)]
             changed[name] = _MERGE_REF.sub(b"", xml)
         if not changed:
             return data, {}
