@@ -29,13 +29,13 @@ class BaseDate(NamedTuple):
         return f"{self.date.isoformat()}（{SOURCE_CN[self.source]}）"
 
 
-def base_date(option: dt.date | None, report_date: dt.date | None, today: dt.date | None = None) -> BaseDate:
+def base_date(option: dt.date | None, report_date: dt.date | None) -> BaseDate:
     """The base date of one ledger: --as-of, else its 填报日期, else today."""
     if option is not None:
         return BaseDate(option, OPTION)
     if report_date is not None and FIRST_YEAR <= report_date.year <= LAST_YEAR:
         return BaseDate(report_date, LEDGER)
-    return BaseDate(today or dt.date.today(), TODAY)
+    return BaseDate(dt.date.today(), TODAY)
 
 
 def describe_all(option: dt.date | None, used: list[BaseDate]) -> str:

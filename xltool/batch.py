@@ -53,7 +53,6 @@ class FileResult:
     unit: str | None = None  # the 填报单位 the ledger names
     report_date: dt.date | None = None  # the 填报日期 the ledger names
     names: frozenset = frozenset()  # without a 填报单位 cell: the unit names its rows give
-    fmt: str | None = None  # the format the file really is (xlsx, xls …)
     skipped: str | None = None  # why the file is not a ledger to check (our own output)
     config: Config | None = None  # the file's own 配置 sheet's config, where it has one
 
@@ -255,7 +254,7 @@ def check_ledger(ledger, opts: CheckOptions, path: str | None = None) -> FileRes
                      tasks=sum(len(t.tasks) for t in ledger.tables),
                      notes=list(ledger.book.notes),
                      path=path, base=base, unit=ledger.unit, report_date=ledger.report_date, names=names,
-                     fmt=ledger.book.format, config=own)
+                     config=own)
     if roster is None:
         tables = ledger.tables
         seen = [n for table in tables for t in table.tasks for n in t.lead_units]
@@ -383,7 +382,7 @@ def finish_batch(results: list[FileResult], opts: CheckOptions) -> None:
     _duplicate_submissions(results, opts)
 
 
-def submissions(results: list[FileResult], known: dict[str, str]) -> list:
+def _submissions(results: list[FileResult], known: dict[str, str]) -> list:
     """The readable ledgers of a batch as Submissions (unit from the cell or file name)."""
     from .submissions import Submission, file_unit
 
@@ -392,16 +391,11 @@ def submissions(results: list[FileResult], known: dict[str, str]) -> list:
 
 
 def _known_units(results: list[FileResult], opts: CheckOptions) -> dict[str, str]:
-    """unit key -> name, of every unit the roster, the plan or the batch's rows name."""
-    from .units import unit_key
+    """unit key -> name, of every unit the roster, the plan or the batch's files name."""
+    from .submissions import known_units
 
     roster = opts.roster or (opts.plan.roster() if opts.plan is not None else None)
-    known = {unit_key(n): n for r in results for n in r.names}
-    known.update({unit_key(r.unit): r.unit for r in results if r.unit})
-    if roster:
-        known.update({unit_key(n): n for n in roster.names})
-        known.update({k: n for k, n in roster.aliases.items()})
-    return known
+    return known_units(roster, [r.unit for r in results if r.unit] + [n for r in results for n in r.names])
 
 
 def _duplicate_submissions(results: list[FileResult], opts: CheckOptions) -> None:
@@ -410,7 +404,7 @@ def _duplicate_submissions(results: list[FileResult], opts: CheckOptions) -> Non
     from .rules.folder import duplicate_submission
     from .submissions import choose
 
-    _, _, groups = choose(submissions(results, _known_units(results, opts)))
+    _, _, groups = choose(_submissions(results, _known_units(results, opts)))
     for i, group in groups.items():
         me = next(s for s in group if s.index == i)
         f = batch_finding("duplicate-submission", results[i].config_in(opts.config), duplicate_submission(me, group))

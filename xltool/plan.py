@@ -31,6 +31,7 @@ class Plan:
         self._keys = list(self.by_key)
         # (key, seq) -> plan task: two rules ask for every row, and ledgers repeat the plan's rows
         self._matches: dict[tuple[str, str | None], Task | None] = {}
+        self._roster: Roster | None = None
 
     @classmethod
     def from_ledger(cls, ledger) -> Plan:
@@ -48,7 +49,13 @@ class Plan:
         return near_duplicates(Counter(u for t in self.tasks for u in t.units))
 
     def roster(self) -> Roster:
-        """The plan's units as the default roster, its typos as aliases of the name meant."""
+        """The plan's units as the default roster, its typos as aliases of the name meant
+        (made once: every file of a batch asks)."""
+        if self._roster is None:
+            self._roster = self._make_roster()
+        return self._roster
+
+    def _make_roster(self) -> Roster:
         from .units import unit_key
 
         names = [u for t in self.tasks for u in t.units if u not in self.typos]

@@ -10,10 +10,23 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from .units import unit_key
+
+
+def known_units(roster, names: Iterable[str]) -> dict[str, str]:
+    """unit key -> name, of the roster's units and aliases (in its spelling) and of every
+    other name given: what a file name or 填报单位 cell is matched against."""
+    known: dict[str, str] = {}
+    if roster:
+        known.update({unit_key(n): n for n in roster.names})
+        known.update(roster.aliases)
+    for n in names:
+        known.setdefault(unit_key(n), (roster.canonical(n) if roster else None) or n)
+    return known
 
 
 def file_unit(unit_cell: str | None, path: str, known: dict[str, str]) -> str | None:

@@ -35,7 +35,7 @@ from .basedate import BaseDate, base_date, describe_all
 from .config import Config
 from .errors import UsageError
 from .model import Records, Table, Task
-from .submissions import SetAside, Submission, choose, file_unit
+from .submissions import SetAside, Submission, choose, file_unit, known_units
 from .textnorm import cell_number, squash
 from .units import Roster, unit_key
 
@@ -291,14 +291,8 @@ class _Batch:
 
     def __init__(self, ledgers, roster: Roster | None, plan):
         self.roster = roster
-        self.known: dict[str, str] = {unit_key(n): n for n in (roster.names if roster else [])}
-        if roster:
-            self.known.update(roster.aliases)
-        for led in ledgers:
-            for table in led.tables:
-                for t in table.tasks:
-                    for n in t.units:
-                        self.known.setdefault(unit_key(n), self.canon(n))
+        self.known = known_units(roster, (n for led in ledgers for table in led.tables for t in table.tasks
+                                          for n in t.units))
         self.plan_split = level1_split(plan.tasks) if plan is not None else {}
 
     def canon(self, name: str) -> str:
@@ -324,10 +318,10 @@ def rollup_ledgers(ledgers, as_of: dt.date | None, config: Config | None = None,
     for u in unreadable:
         u.unit = batch.owner(None, u.file)
     owners = [batch.owner(led.unit, led.path) for led in ledgers]
-    empty = [{"file": led.path, "unit": me} for led, me in zip(ledgers, owners, strict=True)
-             if not any(t.tasks for t in led.tables)]
+    blank = [not any(t.tasks for t in led.tables) for led in ledgers]
+    empty = [{"file": led.path, "unit": me} for led, me, b in zip(ledgers, owners, blank, strict=True) if b]
     subs = [Submission(i, led.path, me, led.report_date, led.book.path)
-            for i, (led, me) in enumerate(zip(ledgers, owners, strict=True)) if any(t.tasks for t in led.tables)]
+            for i, (led, me, b) in enumerate(zip(ledgers, owners, blank, strict=True)) if not b]
     kept, set_aside, _ = choose(subs)
     counted = [(ledgers[s.index], owners[s.index]) for s in subs if s.index in kept]
     result = Rollup(as_of, [], [], [], [], unreadable, empty, set_aside, scoring=scoring_of(config),
