@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .marks import FILL_RGB, Anchors, CellMark, hex_of, plan_marks
-from .model import FINDING_COLUMNS, Book, Grid, Merge, cell_ref
+from .model import FINDING_COLUMNS, Book, Grid, Merge, cell_ref, parse_range
 from .textnorm import cell_text
 
 TITLE = "政务公开台账"
@@ -81,10 +81,6 @@ class Record:
         return rec
 
 
-def _sheets(book) -> list:
-    return list(book.sheets)
-
-
 def _read_record(book, sheets: list) -> Record:
     for s in sheets:
         if s.name.startswith(RECORD_SHEET):
@@ -138,21 +134,6 @@ def _rows(value, shape: tuple[int, int] | None = None) -> list[list]:
     return value
 
 
-def _parse_address(address: str) -> tuple[int, int, int, int]:
-    """"$A$3:$B$7" → 0-based (r0, c0, r1, c1)."""
-    parts = address.replace("$", "").split(":")
-
-    def rc(ref: str) -> tuple[int, int]:
-        letters = ref.rstrip("0123456789")
-        col = 0
-        for ch in letters:
-            col = col * 26 + ord(ch) - 64
-        return int(ref[len(letters):]) - 1, col - 1
-
-    (r0, c0), (r1, c1) = rc(parts[0]), rc(parts[-1])
-    return r0, c0, r1, c1
-
-
 def _saved_grids(book) -> dict[str, Grid]:
     """The grids of the workbook's saved file, by sheet name ({} for a never-saved book)."""
     from .errors import UnreadableFile
@@ -203,7 +184,7 @@ def _probe_merges(sheet, values: list[list], r0: int, c0: int) -> list[Merge]:
                 continue
             cell = sheet.range(cell_ref(r0 + i, c0 + j))
             if cell.merge_cells:
-                m = Merge(*_parse_address(cell.merge_area.address))
+                m = Merge(*parse_range(cell.merge_area.address))
                 merges.append(m)
                 covered.update((r - r0, c - c0) for r in range(m.r0, m.r1 + 1) for c in range(m.c0, m.c1 + 1))
     return merges
@@ -224,7 +205,7 @@ def sheet_grid(sheet, saved: Grid | None = None) -> Grid:
 
 def book_grids(book, sheets: list | None = None, owned: set[str] = frozenset()) -> Book:
     """The workbook's sheets as grids, leaving out the sheets the add-in created."""
-    sheets = _sheets(book) if sheets is None else sheets
+    sheets = list(book.sheets) if sheets is None else sheets
     saved = _saved_grids(book)
     grids = []
     for s in sheets:
@@ -273,7 +254,7 @@ def _rectangles(cells: list[tuple[int, int]]) -> list[str]:
 
 def _cells_of(address: str) -> list[str]:
     """A rectangle's cells, one by one (to ask a mixed rectangle cell by cell)."""
-    r0, c0, r1, c1 = _parse_address(address)
+    r0, c0, r1, c1 = parse_range(address)
     return [cell_ref(r, c) for r in range(r0, r1 + 1) for c in range(c0, c1 + 1)]
 
 
@@ -314,7 +295,7 @@ def _read_fills(sheet, areas: list[str]) -> dict[str, tuple | None]:
             out[a] = tuple(colour) if colour is not None else None
 
     if len(areas) > 1:
-        boxes = [_parse_address(a) for a in areas]
+        boxes = [parse_range(a) for a in areas]
         box = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
         try:
             colour = sheet.range(cell_ref(box[0], box[1]) + ":" + cell_ref(box[2], box[3])).color
@@ -327,13 +308,15 @@ def _read_fills(sheet, areas: list[str]) -> dict[str, tuple | None]:
     return out
 
 
-def _paint(sheet, areas_by_colour: dict[tuple | None, list[str]], done=None) -> None:
-    """One call per union of areas that take the same fill; ``done()`` after each."""
+def _paint(sheet, areas_by_colour: dict[tuple | None, list[str]], first=None) -> None:
+    """One call per union of areas that take the same fill, in the dict's order (later
+    colours over earlier ones); ``first()`` once the first union is painted."""
     for colour, areas in areas_by_colour.items():
         for group in _chunks(areas):
             sheet.range(",".join(group)).color = colour
-            if done:
-                done()
+            if first:
+                first()
+                first = None
 
 
 def _add_note(sheet, cell: str, text: str) -> None:
@@ -363,10 +346,6 @@ def _take_note(sheet, cell: str) -> None:
         note.text = kept
     else:
         note.delete()
-
-
-def _by_sheet(book, sheets: list) -> dict[str, object]:
-    return {s.name: s for s in sheets}
 
 
 def _restore(book, rec: Record, by_name: dict, kinds: tuple[str, ...] | None = None) -> None:
@@ -400,7 +379,7 @@ def _apply_marks(book, marks: list[CellMark], by_name: dict, rec: Record) -> int
     for m in marks:
         per_sheet.setdefault(m.sheet, []).append(m)
     noted = [m for m in marks if m.note][:NOTE_LIMIT]
-    paints: dict[str, list[tuple[tuple, list[str]]]] = {}
+    paints: dict[str, dict[tuple, list[str]]] = {}
     for s, ms in per_sheet.items():
         union = _rectangles([(m.row, m.col) for m in ms])
         before = _read_fills(by_name[s], union)
@@ -408,20 +387,12 @@ def _apply_marks(book, marks: list[CellMark], by_name: dict, rec: Record) -> int
         tinted = {m.row for m in ms if m.fill == "overdue"}
         layers = [("overdue", [(m.row, m.col) for m in ms if m.row in tinted])]
         layers += [(fill, [(m.row, m.col) for m in ms if m.fill == fill]) for fill in ("info", "warning", "error")]
-        paints[s] = [(FILL_RGB[fill], _rectangles(cells)) for fill, cells in layers if cells]
+        paints[s] = {FILL_RGB[fill]: _rectangles(cells) for fill, cells in layers if cells}  # (colours differ)
     rec.cells += [(m.sheet, cell_ref(m.row - 1, m.col - 1), None, True) for m in noted]
     _write_record(book, rec, by_name)
     recorded, rec.cells = rec.cells, []  # from here on rec.cells is what has been done
-    for s in paints:
-        changed = []
-
-        def done(s=s, changed=changed):  # the sheet's record counts once a paint went through
-            if not changed:
-                changed.append(True)
-                rec.cells += [c for c in recorded if c[0] == s and not c[3]]
-
-        for colour, areas in paints[s]:
-            _paint(by_name[s], {colour: areas}, done)
+    for s, layers in paints.items():  # a sheet's record counts once a paint of it went through
+        _paint(by_name[s], layers, first=lambda s=s: rec.cells.extend(c for c in recorded if c[0] == s and not c[3]))
     for m in noted:
         cell = cell_ref(m.row - 1, m.col - 1)
         rec.cells.append((m.sheet, cell, None, True))
@@ -485,8 +456,8 @@ def entry(action: str):
             book = book or _xw().Book.caller()
             try:
                 with _quiet(book.app):
-                    sheets = _sheets(book)
-                    by_name = _by_sheet(book, sheets)
+                    sheets = list(book.sheets)
+                    by_name = {s.name: s for s in sheets}
                     press = _Press(book, sheets, by_name, _read_record(book, sheets))
                     return func(press)
             except Exception as e:  # noqa: BLE001 (every failure becomes a message, never a traceback popup)
