@@ -110,15 +110,15 @@ def inspect(
 
     for t in ledger.tables:
         say(f"{ledger.path} · 工作表“{t.sheet}” · 第{t.header_row}行表头 · {KIND_NAMES[t.kind]}（{t.kind}）"
-                   f" · {len(t.tasks)} 行任务 · 计划年度 {t.year or '未知'}"
-                   + (f" · 发文日期 {t.issued}" if t.issued else "") + (f" · 填报单位 {t.unit}" if t.unit else ""))
+            f" · {len(t.tasks)} 行任务 · 计划年度 {t.year or '未知'}"
+            + (f" · 发文日期 {t.issued}" if t.issued else "") + (f" · 填报单位 {t.unit}" if t.unit else ""))
         say(f"{pad('行', 5)}{pad('序号', 5)}{pad('任务', 34)}{pad('牵头单位', 18)}{pad('责任单位', 24)}时限")
         for k in t.tasks:
             due = k.deadline.due.isoformat() if k.deadline.due else {"ongoing": "持续", "none": "（空）",
                                                                         "unknown": "无法识别"}.get(k.deadline.kind, "—")
             say(f"{pad(str(k.excel_row), 5)}{pad(k.seq or '', 5)}{pad(k.task, 34)}"
-                       f"{pad('、'.join(k.lead_units), 18)}{pad('、'.join(k.responsible_units), 24)}"
-                       f"{' '.join(k.deadline.text.split())} → {due}")
+                f"{pad('、'.join(k.lead_units), 18)}{pad('、'.join(k.responsible_units), 24)}"
+                f"{' '.join(k.deadline.text.split())} → {due}")
         say("")
 
 
@@ -234,7 +234,7 @@ def print_check_text(report) -> None:
     s = report.summary()
     skipped = f"，跳过 xltool 生成的文件 {s['skipped']} 个" if s["skipped"] else ""
     say(f"合计：{s['files']} 个文件，错误 {s['errors']}，警告 {s['warnings']}，提示 {s['infos']}，"
-               f"无法读取 {s['unreadable']}{skipped}。基准日期：{report.base_dates()}")
+        f"无法读取 {s['unreadable']}{skipped}。基准日期：{report.base_dates()}")
 
 
 def report_copies(outcomes, what: str) -> bool:
@@ -278,8 +278,6 @@ def check(
     max_mb: int | None = typer.Option(None, "--max-mb", metavar="MB", help="解压后最大大小（MB，安全上限）"),
 ):
     """检查台账：规则、逾期、批量检查、检查结果工作簿和标注副本。"""
-    import os
-
     from .batch import CheckOptions, check_paths, exit_code
     from .config import load_config, load_roster
 
@@ -421,11 +419,11 @@ def rollup(
 
 def print_rollup_text(result) -> None:
     say(f"{pad('名次', 5)}{pad('单位', 22)}{pad('任务', 6)}{pad('完成', 6)}{pad('推进中', 7)}"
-               f"{pad('逾期', 6)}{pad('完成率', 8)}得分")
+        f"{pad('逾期', 6)}{pad('完成率', 8)}得分")
     for i, u in enumerate(result.units, start=1):
         score = "—" if u.score is None else f"{u.score:.1f}/{u.max_score:.0f}" if u.max_score else f"{u.score:.1f}"
         say(f"{pad(str(i), 5)}{pad(u.unit, 22)}{pad(str(u.tasks), 6)}{pad(str(u.completed), 6)}"
-                   f"{pad(str(u.in_progress), 7)}{pad(str(u.overdue), 6)}{pad(f'{u.completion_rate:.0%}', 8)}{score}")
+            f"{pad(str(u.in_progress), 7)}{pad(str(u.overdue), 6)}{pad(f'{u.completion_rate:.0%}', 8)}{score}")
     lines = [(f"已报送（{len(result.reported)}）", "、".join(result.reported))]
     lines += [(f"未报送（{len(result.missing)}）", "、".join(result.missing))] if result.missing else []
     lines += [(f"无法读取（{len(result.unreadable)}）",
