@@ -445,16 +445,18 @@ template_app = typer.Typer(help="台账模板：列出模板，或按模板新�
 app.add_typer(template_app, name="template")
 
 
+KIND_WORDS = {"assessment": "考核", "division": "分工", "decomposition": "分解"}  # what a clerk types
+
+
 def template_kind(text: str) -> str:
     """assessment | division | decomposition, from the English id, the short Chinese word
     (考核, 分工, 分解) or the table's full Chinese name."""
     from .fields import KIND_NAMES
 
-    short = {"assessment": "考核", "division": "分工", "decomposition": "分解"}
     for kind, name in KIND_NAMES.items():
-        if text.strip() in (kind, name, short[kind]):
+        if text.strip() in (kind, name, KIND_WORDS[kind]):
             return kind
-    choices = "、".join(f"{short[k]}（{n}，{k}）" for k, n in KIND_NAMES.items())
+    choices = "、".join(f"{KIND_WORDS[k]}（{n}，{k}）" for k, n in KIND_NAMES.items())
     raise UsageError(f"没有“{text}”这种模板；可用：{choices}")
 
 
@@ -473,8 +475,8 @@ def template_list(json_out: bool = typer.Option(False, "--json", help="输出 JS
     if json_out:
         print_json(rows)
         return
-    for r in rows:
-        say(f"{pad(r['kind'], 15)}{pad(r['name'], 18)}{'、'.join(r['columns'])}")
+    for r in rows:  # (the word to type with template new first)
+        say(f"{pad(KIND_WORDS[r['kind']], 6)}{pad(r['name'], 18)}{'、'.join(r['columns'])}")
 
 
 @template_app.command("new", options_metavar="[选项]")
