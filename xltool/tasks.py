@@ -121,161 +121,207 @@ def _inheriting(cols: dict[str, int], task_col: int, merged_cols: set[int]) -> l
     return out
 
 
+class _Columns:
+    """The table's columns as every row consults them, worked out once per table."""
+
+    __slots__ = ("fields", "items", "letters", "task", "seq", "deadline", "done", "self_score", "score",
+                 "points", "table", "sections", "data", "span", "header_words", "has")
+
+    def __init__(self, lay: Layout, task_col: int):
+        cols = self.fields = dict(lay.columns)
+        self.items = list(cols.items())
+        self.letters = {f: col_letter(c) for f, c in cols.items()}
+        self.task = task_col
+        self.seq, self.deadline, self.done = cols.get("seq"), cols.get("deadline"), cols.get("done_date")
+        self.self_score, self.score, self.points = cols.get("self_score"), cols.get("score"), cols.get("row_points")
+        self.table = set(cols.values())
+        self.sections = {cols[k] for k in ("section", "subsection") if k in cols}
+        self.data = self.table - self.sections
+        self.span = range(min(self.table), max(self.table) + 1)
+        self.header_words = {_SPACE.sub("", t) for t in lay.headers.values() if t}
+        self.has = set(cols)
+
+
+# The cells of one data row, as _plain_cells and _merged_cells give them: own (col -> text
+# of the row's own cells), shown (col -> text shown, own or merged down from above) and
+# raws (col -> value of the shown cells that are not text: dates, numbers).
+_Cells = tuple[dict[int, str], dict[int, str], dict[int, object]]
+
+
+def _plain_cells(row, span: range) -> _Cells:
+    """A row with nothing merged over it (every row of a table pasted from Word)."""
+    own: dict[int, str] = {}
+    raws: dict[int, object] = {}
+    # (strict=False: a short row ends early, and its missing cells are blank)
+    for c, v in zip(span, row[span.start:span.stop], strict=False):
+        if v.__class__ is str:
+            if t := v.strip():
+                own[c] = t
+        elif v is not None:
+            raws[c] = v
+            if t := cell_text(v):
+                own[c] = t
+    return own, own, raws
+
+
+def _merged_cells(grid: Grid, row, span: range, merged_here: dict, anchors: dict) -> _Cells:
+    """A row with cells merged over it; ``anchors`` remembers each anchor's (text, value)."""
+    own: dict[int, str] = {}
+    shown: dict[int, str] = {}
+    raws: dict[int, object] = {}
+    n = len(row)
+    for c in span:
+        a = merged_here.get(c)
+        if a is None:
+            v = row[c] if c < n else None
+            if v.__class__ is str:
+                if t := v.strip():
+                    own[c] = shown[c] = t
+            elif v is not None:
+                raws[c] = v
+                if t := cell_text(v):
+                    own[c] = shown[c] = t
+        elif a[1] == c:  # merged down from above: shown here, not this row's own
+            got = anchors.get(a)
+            if got is None:
+                v = grid.raw(*a)
+                got = anchors[a] = (v.strip(), None) if v.__class__ is str else (cell_text(v), v)
+            if got[0]:
+                shown[c] = got[0]
+                if got[1] is not None:
+                    raws[c] = got[1]
+        # else: horizontal continuation, the value belongs to the anchor column
+    return own, shown, raws
+
+
+# what a data row is, apart from a task
+_END, _SKIP, _SECTION, _SUBSECTION, _TASK = range(5)
+
+
+def _row_role(own: dict[int, str], cols: _Columns) -> tuple[int, str | None]:
+    """(role, heading text): a footer ends the table, a repeated header or a row of section
+    cells only is skipped, a row holding just 一、… or （一）… is a section heading."""
+    texts = list(own.values())
+    first = texts[0]
+    if (":" in first or "：" in first) and FOOTER.match(first) and len(set(texts)) <= 2 \
+            and set(own) - cols.sections:  # (every footer label ends with a colon)
+        # a note or signature line ends the table: its label comes first and nothing
+        # else in the row sits in a table column ("填报人：张三 … 联系电话：…")
+        if not (set(own) - {min(own)}) & cols.table:
+            return _END, None
+    if max(map(len, texts)) <= 24 and {_SPACE.sub("", t) for t in texts} <= cols.header_words:
+        return _SKIP, None  # header repeated after a page break
+    if cols.sections.isdisjoint(own) and texts.count(first) == len(texts):
+        if SECTION_L1.match(first):
+            return _SECTION, join_lines(first)
+        if SECTION_L2.match(first):
+            return _SUBSECTION, join_lines(first)
+    if own.keys().isdisjoint(cols.data):
+        return _SKIP, None  # only section cells of its own: nothing to do in this row
+    return _TASK, None
+
+
+class _Memo:
+    """What rows of one table share: parsed deadlines, the field sets of own cells, anchors."""
+
+    __slots__ = ("deadlines", "own_fields", "anchors")
+
+    def __init__(self):
+        self.deadlines: dict = {}  # deadline cell (text or date) -> Deadline
+        self.own_fields: dict[tuple[int, ...], frozenset] = {}
+        self.anchors: dict[tuple[int, int], tuple[str, object]] = {}
+
+
+def _seq_of(values: dict[str, str], cols: _Columns, task_text: str) -> str | None:
+    """The row's 序号: its 序号 cell, else the number that opens its task text."""
+    if cols.seq is not None:
+        seq = values["seq"].rstrip(".、．") or None  # (texts are stripped)
+        if seq is not None:
+            return seq
+    m = NUMBERED.match(task_text)
+    return (m.group(1) or m.group(2)) if m else None
+
+
+def _make_task(r: int, cells: _Cells, values: dict[str, str], starts: bool, headings: tuple,
+               cols: _Columns, memo: _Memo, year: int | None, issued) -> Task:
+    """The Task of data row r (0-based) from its cells and its values after inheritance."""
+    has = cols.has
+    own_cells, shown, raws = cells
+    get = shown.get
+    section = (join_lines(values["section"]) or None) if "section" in has else headings[0]
+    subsection = (join_lines(values["subsection"]) or None) if "subsection" in has else headings[1]
+    task_text = values["task"]
+    seq = _seq_of(values, cols, task_text)
+    requirement = (join_lines(values["requirement"]) or None) if "requirement" in has and "task" in has else None
+    lead_units, responsible_units, others = _units(values["lead"] if "lead" in has else "",
+                                                   values["responsible"] if "responsible" in has else "")
+    # a date typed as a date counts as that date; text (own or inherited) is parsed
+    dl = raws.get(cols.deadline) or values.get("deadline", "")
+    deadline = memo.deadlines.get(dl)
+    if deadline is None:
+        deadline = memo.deadlines[dl] = parse_deadline(dl, year, issued)
+    level1, points = parse_level1(values["level1"]) if "level1" in has else (None, None)
+    level2 = (join_lines(values["level2"]) or None) if "level2" in has else None
+    row_points = cell_number(raws.get(cols.points, get(cols.points))) if cols.points is not None else None
+    status = values["status"] if "status" in has else None
+    status = _no_space(status) if status else None
+    done_date = raws.get(cols.done, get(cols.done))  # a date or number as read, else the text shown
+    self_score = raws.get(cols.self_score, get(cols.self_score)) if cols.self_score is not None else None
+    score = raws.get(cols.score, get(cols.score)) if cols.score is not None else None
+    key = tuple(own_cells)  # rows mostly share a few patterns of own cells
+    own = memo.own_fields.get(key)
+    if own is None:
+        own = memo.own_fields[key] = frozenset([f for f, c in cols.items if c in own_cells])
+    done_on = parse_cell_date(done_date) if done_date is not None else None
+    # positional, in the order of Task's fields: keywords cost twice as much, once per row of
+    # every ledger (test_every_column_lands_in_its_own_task_field keeps the order honest)
+    return Task(r + 1, seq, section, subsection, join_lines(task_text), requirement, list(lead_units),
+                list(responsible_units), others, deadline, level1, points, level2, row_points, status,
+                done_date, values.get("progress") or None, values.get("evidence") or None, self_score,
+                score, starts, own, cols.letters, values, done_on)
+
+
 def build_tasks(grid: Grid, lay: Layout, year: int | None, issued) -> list[Task]:
-    cols = dict(lay.columns)
-    letters = {f: col_letter(c) for f, c in cols.items()}
-    task_col = cols.get("task", cols.get("requirement"))
+    """The tasks of a table: each data row's cells read (merges resolved), its role decided
+    (footer, repeated header, section heading, task), blanks inherited, one Task made."""
+    task_col = lay.columns.get("task", lay.columns.get("requirement"))
     if task_col is None:
         return []
+    cols = _Columns(lay, task_col)
     d0, d1 = lay.data_start, lay.data_end
-    table_cols = set(cols.values())
-    covered, merged_cols = _merges_over(grid, table_cols, d0, d1)
-    inherit = _inheriting(cols, task_col, merged_cols)
-    col_items = list(cols.items())
-    section_cols = {cols[k] for k in ("section", "subsection") if k in cols}
-    data_cols = table_cols - section_cols
-    lo, hi = min(table_cols), max(table_cols)
-    seq_col = cols.get("seq")
-    dl_col = cols.get("deadline")
-    done_col, self_col, score_col = cols.get("done_date"), cols.get("self_score"), cols.get("score")
-    points_col = cols.get("row_points")
-    has_task, has_section, has_subsection = "task" in cols, "section" in cols, "subsection" in cols
-    has_level1, has_level2 = "level1" in cols, "level2" in cols
-    has_lead, has_resp, has_status = "lead" in cols, "responsible" in cols, "status" in cols
-    req_and_task = "requirement" in cols and has_task
-    header_words = {_SPACE.sub("", t) for t in lay.headers.values() if t}
-    rows = grid.rows
-
-    own_sets: dict[tuple[int, ...], frozenset] = {}
-    deadlines: dict = {}  # deadline cell (text or date) -> Deadline: rows share a few
-    anchor_cell: dict[tuple[int, int], tuple[str, object]] = {}  # anchor -> (text, value if not text)
+    covered, merged_cols = _merges_over(grid, cols.table, d0, d1)
+    inherit = _inheriting(cols.fields, task_col, merged_cols)
+    memo = _Memo()
+    rows, span, items = grid.rows, cols.span, cols.items
     tasks: list[Task] = []
     prev: dict[str, str] = {}
-    row_section: str | None = None
-    row_subsection: str | None = None
-    crange = range(lo, hi + 1)
+    headings: tuple[str | None, str | None] = (None, None)  # section, subsection from heading rows
     for r in range(d0, d1):
         row = rows[r] if r < len(rows) else ()
         merged_here = covered.get(r)
-        own: dict[int, str] = {}  # col -> text of the row's own cells
-        raws: dict[int, object] = {}  # col -> value, for the shown cells that are not text (dates, numbers)
-        if merged_here is None:  # most rows of a table pasted from Word, some of a merged one
-            shown = own  # col -> text shown
-            # (strict=False: a short row ends early, and its missing cells are blank)
-            for c, v in zip(crange, row[lo:hi + 1], strict=False):
-                if v.__class__ is str:
-                    if t := v.strip():
-                        own[c] = t
-                elif v is not None:
-                    raws[c] = v
-                    if t := cell_text(v):
-                        own[c] = t
-        else:
-            shown = {}  # col -> text shown, own or merged down from above
-            n = len(row)
-            for c in crange:
-                a = merged_here.get(c)
-                if a is None:
-                    v = row[c] if c < n else None
-                    if v.__class__ is str:
-                        if t := v.strip():
-                            own[c] = shown[c] = t
-                    elif v is not None:
-                        raws[c] = v
-                        if t := cell_text(v):
-                            own[c] = shown[c] = t
-                elif a[1] == c:  # merged down from above: shown here, not this row's own
-                    got = anchor_cell.get(a)
-                    if got is None:
-                        v = grid.raw(*a)
-                        got = anchor_cell[a] = (v.strip(), None) if v.__class__ is str else (cell_text(v), v)
-                    if got[0]:
-                        shown[c] = got[0]
-                        if got[1] is not None:
-                            raws[c] = got[1]
-                # else: horizontal continuation, the value belongs to the anchor column
+        cells = (_plain_cells(row, span) if merged_here is None
+                 else _merged_cells(grid, row, span, merged_here, memo.anchors))
+        own, shown, _ = cells
         if not own:
             continue
-        texts = list(own.values())
-        first = texts[0]
-        if (":" in first or "：" in first) and FOOTER.match(first) and len(set(texts)) <= 2 \
-                and set(own) - section_cols:  # (every footer label ends with a colon)
-            # a note or signature line ends the table: its label comes first and nothing
-            # else in the row sits in a table column ("填报人：张三 … 联系电话：…")
-            if not (set(own) - {min(own)}) & table_cols:
-                break
-        if max(map(len, texts)) <= 24 and {_SPACE.sub("", t) for t in texts} <= header_words:
-            continue  # header repeated after a page break
-        if section_cols.isdisjoint(own) and texts.count(first) == len(texts) \
-                and (SECTION_L1.match(first) or SECTION_L2.match(first)):
-            if SECTION_L1.match(first):
-                row_section, row_subsection = join_lines(first), None
-            else:
-                row_subsection = join_lines(first)
+        role, heading = _row_role(own, cols)
+        if role == _END:
+            break
+        if role == _SECTION:
+            headings = (heading, None)
+        elif role == _SUBSECTION:
+            headings = (headings[0], heading)
+        if role != _TASK:
             continue
-        if own.keys().isdisjoint(data_cols):
-            continue  # only section cells of its own: nothing to do in this row
-
-        starts = seq_col in own or (task_col in own and NUMBERED.match(own[task_col]) is not None)
+        starts = cols.seq in own or (task_col in own and NUMBERED.match(own[task_col]) is not None)
         get = shown.get
-        values = {f: get(c, "") for f, c in col_items}
+        values = {f: get(c, "") for f, c in items}
         if tasks:
             for f, mode in inherit:
                 if not values[f] and (mode == _ALWAYS or not starts):
                     values[f] = prev.get(f, "")
-        if not has_task and not values.get("task"):
+        if "task" not in cols.has and not values.get("task"):
             values["task"] = values.get("requirement", "")
-
-        section = (join_lines(values["section"]) or None) if has_section else row_section
-        subsection = (join_lines(values["subsection"]) or None) if has_subsection else row_subsection
-        task_text = values["task"]
-        seq = (values["seq"].rstrip(".、．") or None) if seq_col is not None else None  # (texts are stripped)
-        if seq is None:
-            m = NUMBERED.match(task_text)
-            if m:
-                seq = m.group(1) or m.group(2)
-        lead_units, resp_units, others = _units(values["lead"] if has_lead else "",
-                                                values["responsible"] if has_resp else "")
-        # a date typed as a date counts as that date; text (own or inherited) is parsed
-        dl = raws.get(dl_col) or values.get("deadline", "")
-        deadline = deadlines.get(dl)
-        if deadline is None:
-            deadline = deadlines[dl] = parse_deadline(dl, year, issued)
-        level1, points = parse_level1(values["level1"]) if has_level1 else (None, None)
-        status = values["status"] if has_status else None
-        done_date = raws.get(done_col, get(done_col))  # a date or number as read, else the text shown
-        key = tuple(own)  # rows mostly share a few patterns of own cells
-        own_fields = own_sets.get(key)
-        if own_fields is None:
-            own_fields = own_sets[key] = frozenset([f for f, c in col_items if c in own])
-        # positional, in the order of Task's fields: a call with 24 keywords costs twice as much,
-        # once per row of every ledger (test_every_column_lands_in_its_own_task_field)
-        tasks.append(Task(
-            r + 1,  # excel_row
-            seq,  # seq
-            section,  # section
-            subsection,  # subsection
-            join_lines(task_text),  # task
-            (join_lines(values["requirement"]) or None) if req_and_task else None,  # requirement
-            list(lead_units),  # lead_units
-            list(resp_units),  # responsible_units
-            others,  # others
-            deadline,  # deadline
-            level1,  # level1
-            points,  # points
-            (join_lines(values["level2"]) or None) if has_level2 else None,  # level2
-            cell_number(raws.get(points_col, get(points_col))) if points_col is not None else None,  # row_points
-            _no_space(status) if status else None,  # status
-            done_date,  # done_date
-            values.get("progress") or None,  # progress
-            values.get("evidence") or None,  # evidence
-            raws.get(self_col, get(self_col)) if self_col is not None else None,  # self_score
-            raws.get(score_col, get(score_col)) if score_col is not None else None,  # score
-            starts,  # starts_task
-            own_fields,  # own
-            letters,  # letters
-            values,  # texts
-            parse_cell_date(done_date) if done_date is not None else None,  # done_on
-        ))
+        tasks.append(_make_task(r, cells, values, starts, headings, cols, memo, year, issued))
         prev = values
     return tasks
