@@ -147,6 +147,7 @@ def check_zip(path: str, source: str | bytes, limits: Limits, errors: dict | Non
 
 
 def _check_package(path: str, zf: zipfile.ZipFile, limits: Limits, errors: dict | None, skip_ours: bool) -> str:
+    """The kind of a zip package ("xlsx", "docx", "ods") once it is known to be safe to read."""
     infos = zf.infolist()
     names = {i.filename.replace("\\", "/").lower(): i for i in infos}
     if "word/document.xml" in names and "xl/workbook.xml" not in names:
@@ -160,6 +161,20 @@ def _check_package(path: str, zf: zipfile.ZipFile, limits: Limits, errors: dict 
         kind = output_mark(zf.read(custom))
         if kind:
             raise OurOutput(path, kind)
+    _check_sizes(path, infos, limits)
+    # Entity declarations (billion laughs, XXE) need no scan of ours: calamine's XML
+    # parser refuses unknown entities and openpyxl parses through defusedxml.
+    found_by_part = _scan_sheets(path, zf, names, limits, errors is not None)
+    if found_by_part:  # rare: only then are the sheet names worth reading
+        sheet_of = sheet_parts(zf, names, path)
+        for part, found in found_by_part.items():
+            if part in sheet_of:
+                errors[sheet_of[part]] = found
+    return "xlsx"
+
+
+def _check_sizes(path: str, infos: list[zipfile.ZipInfo], limits: Limits) -> None:
+    """Refuse a package that unpacks too large in all, or a part packed suspiciously tight."""
     total = sum(i.file_size for i in infos)
     if total > limits.max_uncompressed_bytes:
         raise LimitExceeded(path, f"解压后大小 {total // 2**20} MB 超过上限 "
@@ -168,15 +183,19 @@ def _check_package(path: str, zf: zipfile.ZipFile, limits: Limits, errors: dict 
         if i.file_size > 10 * 2**20 and i.file_size > limits.max_ratio * max(i.compress_size, 1):
             raise LimitExceeded(path, f"部件 {i.filename} 压缩比异常（{i.file_size // max(i.compress_size, 1)} 倍，"
                                       "疑似压缩炸弹），已拒绝读取")
-    # Entity declarations (billion laughs, XXE) need no scan of ours: calamine's XML
-    # parser refuses unknown entities and openpyxl parses through defusedxml.
+
+
+def _scan_sheets(path: str, zf: zipfile.ZipFile, names: dict[str, zipfile.ZipInfo], limits: Limits,
+                 want_errors: bool) -> dict[str, dict]:
+    """Scan every worksheet part: refuse one whose cells reach past the limits; return, per
+    part, the error cells found (ref -> text) when ``want_errors``."""
     found_by_part: dict[str, dict] = {}
     big = _big_ref(limits.max_cells)
     for name, info in names.items():
         if not (name.startswith("xl/worksheets/") and name.endswith(".xml")) and not _stray_sheet(zf, name, info):
             continue
         try:
-            found, far = _scan_part(zf, info, lambda buf: _far(big, buf), errors is not None)
+            found, far = _scan_part(zf, info, lambda buf: _far(big, buf), want_errors)
             if far:  # some reference is far enough to matter: measure the extent exactly
                 _scan_part(zf, info, _extent_meter(path, info.filename, limits), False)
             if found:
@@ -186,12 +205,7 @@ def _check_package(path: str, zf: zipfile.ZipFile, limits: Limits, errors: dict 
             if isinstance(e, RuntimeError) and "encrypted" in str(e):
                 raise UnreadableFile(path, "压缩包内容已加密，无法读取") from None
             raise UnreadableFile(path, f"文件已损坏（部件 {info.filename} 无法解压：{e}）") from None
-    if found_by_part:  # rare: only then are the sheet names worth reading
-        sheet_of = sheet_parts(zf, names, path)
-        for part, found in found_by_part.items():
-            if part in sheet_of:
-                errors[sheet_of[part]] = found
-    return "xlsx"
+    return found_by_part
 
 
 _MARK = re.compile(rb'<(?:\w+:)?property\b[^>]*?\bname="xltool-output"[^>]*>\s*<(?:\w+:)?lpwstr\b[^>]*>([^<]{0,40})<')
