@@ -12,6 +12,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 from .basedate import FIRST_YEAR, LAST_YEAR
 from .textnorm import cell_text, cn_numerals_to_digits, squash, ymd
@@ -70,54 +71,93 @@ def _normalise(text: str) -> str:
     return t
 
 
-def _one_date(p: str, year: int | None) -> dt.date | None | bool:
-    """A single dated form; None if the form needs a year we do not have;
-    False if the text is not a dated form at all."""
+class _Form(NamedTuple):
+    """A dated form recognised in a deadline part: its date, or None when the form names no
+    year and the plan year is unknown."""
+
+    due: dt.date | None
+
+
+def _year(m: re.Match, year: int | None) -> int | None:
+    return int(m["y"]) if m["y"] else year
+
+
+def _separated(p: str, year: int | None) -> _Form | None:
+    """2020-06-30, 2020.6.30, 2020/6/30 (with 前)."""
     m = _DATE_SEP.match(p)
-    if m:
-        return ymd(m) or False
+    if m is None:
+        return None
+    d = ymd(m)
+    return _Form(d) if d else None
+
+
+def _half_year(p: str, year: int | None) -> _Form | None:
+    """上半年, 年中, 年底前, 2019年全年 …"""
     m = _HALF.match(p)
-    if m:
-        y = int(m["y"]) if m["y"] else year
-        if y is None:
-            return None
-        return dt.date(y, 6, 30) if m["h"] in ("上半年", "年中") else dt.date(y, 12, 31)
+    if m is None:
+        return None
+    y = _year(m, year)
+    if y is None:
+        return _Form(None)
+    return _Form(dt.date(y, 6, 30) if m["h"] in ("上半年", "年中") else dt.date(y, 12, 31))
+
+
+def _quarter(p: str, year: int | None) -> _Form | None:
+    """第3季度末, 2019年4季度 …"""
     m = _QUARTER.match(p)
-    if m:
-        y = int(m["y"]) if m["y"] else year
-        if y is None:
-            return None
-        return _last_day(y, int(m["q"]) * 3)
+    if m is None:
+        return None
+    y = _year(m, year)
+    return _Form(_last_day(y, int(m["q"]) * 3) if y is not None else None)
+
+
+def _year_month_day(p: str, year: int | None) -> _Form | None:
+    """2018年底前, 6月底前, 9月前, 10月中旬, 2019年3月15日 …"""
     m = _YMD.match(p)
-    if m and (m["y"] or m["m"]):
-        y = int(m["y"]) if m["y"] else year
-        if y is None:
+    if m is None or not (m["y"] or m["m"]):
+        return None
+    y = _year(m, year)
+    if y is None:
+        return _Form(None)
+    try:
+        d = _ymd_date(y, int(m["m"]) if m["m"] else None, int(m["d"]) if m["d"] else None,
+                      m["part"], m["before"])
+    except ValueError:  # 2月30日
+        return None
+    return _Form(d) if d else None
+
+
+def _ymd_date(y: int, mo: int | None, day: int | None, part: str | None, before: str | None) -> dt.date | None:
+    """The date a year/month/day form stands for; None for a combination that means nothing."""
+    if mo is None:  # 2018年底前 / 2018年前 / 2018年内
+        if day:
             return None
-        mo = int(m["m"]) if m["m"] else None
-        part, before = m["part"], m["before"]
-        try:
-            if mo is None:  # 2018年底前 / 2018年前? / 2018年内
-                if m["d"]:
-                    return False
-                if before and not part:  # "2018年前" means before the year starts
-                    return dt.date(y - 1, 12, 31)
-                return dt.date(y, 12, 31)
-            if not 1 <= mo <= 12:
-                return False
-            if m["d"]:
-                if part:
-                    return False
-                return dt.date(y, mo, int(m["d"]))
-            if part in ("上旬",):
-                return dt.date(y, mo, 10)
-            if part in ("中旬", "中"):
-                return dt.date(y, mo, 20)
-            if part is None and before:  # 9月前: before September starts
-                return _last_day(y - 1, 12) if mo == 1 else _last_day(y, mo - 1)
-            return _last_day(y, mo)
-        except ValueError:
-            return False
-    return False
+        if before and not part:  # "2018年前" means before the year starts
+            return dt.date(y - 1, 12, 31)
+        return dt.date(y, 12, 31)
+    if not 1 <= mo <= 12:
+        return None
+    if day:
+        return None if part else dt.date(y, mo, day)
+    if part == "上旬":
+        return dt.date(y, mo, 10)
+    if part in ("中旬", "中"):
+        return dt.date(y, mo, 20)
+    if part is None and before:  # 9月前: before September starts
+        return _last_day(y - 1, 12) if mo == 1 else _last_day(y, mo - 1)
+    return _last_day(y, mo)
+
+
+_FORMS = (_separated, _half_year, _quarter, _year_month_day)
+
+
+def _one_date(p: str, year: int | None) -> _Form | None:
+    """The single dated form ``p`` is written in, or None if it is none of them."""
+    for form in _FORMS:
+        got = form(p, year)
+        if got is not None:
+            return got
+    return None
 
 
 def parse_deadline(value, year: int | None = None, issued: dt.date | None = None) -> Deadline:
@@ -162,15 +202,10 @@ def _parse_text(text: str, year: int | None, issued: dt.date | None) -> Deadline
         return Deadline(text, "relative", due, (due,), note)
 
     whole = _one_date(t, year)
-    parts = [t] if whole is not False else [p for p in _SPLIT.split(t) if p]
-    if not parts:
+    forms = [whole] if whole is not None else [_one_date(p, year) for p in _SPLIT.split(t) if p]
+    if not forms or None in forms:
         return Deadline(text, "unknown")
-    dates = []
-    for p in parts:
-        d = whole if len(parts) == 1 and whole is not False else _one_date(p, year)
-        if d is False:
-            return Deadline(text, "unknown")
-        dates.append(d)
+    dates = [f.due for f in forms]
     if any(d is None for d in dates):
         return Deadline(text, "date", None, (), "计划年度未知，无法确定日期")
     milestones = tuple(sorted(set(dates)))
