@@ -35,24 +35,12 @@ def docx_from_workbook(src: Path, out: Path, repeat_header_at: int | None = None
     i = 0
     for r in rows:
         if repeat_header_at is not None and r == lay.data_start + repeat_header_at:
-            for c in range(ncol):
-                v = grid.value(lay.header_start, c)
-                if grid.anchor(lay.header_start, c) == (lay.header_start, c) and v:
-                    table.cell(i, c).text = cell_text(v)
-            for m in grid.merges:
-                if m.r0 == m.r1 == lay.header_start:
-                    table.cell(i, m.c0).merge(table.cell(i, m.c1))
+            _header_copy(table, i, grid, lay.header_start)
             i += 1
         out_row[r] = i
         for c in range(ncol):
             if grid.anchor(r, c) == (r, c):
-                v = cell_text(grid.raw(r, c))
-                if v:
-                    cell = table.cell(i, c)
-                    lines = v.split("\n")
-                    cell.text = lines[0]
-                    for ln in lines[1:]:
-                        cell.add_paragraph(ln)  # several paragraphs in one cell
+                _put_lines(table.cell(i, c), cell_text(grid.raw(r, c)))
         i += 1
     for m in grid.merges:
         if m.r0 in out_row and m.r1 in out_row and (m.r1 > m.r0 or m.c1 > m.c0):
@@ -61,3 +49,23 @@ def docx_from_workbook(src: Path, out: Path, repeat_header_at: int | None = None
     out.parent.mkdir(parents=True, exist_ok=True)
     d.save(out)
     return out
+
+
+def _header_copy(table, i: int, grid, header: int) -> None:
+    """Row i of the Word table becomes a copy of the grid's header row (with its merges)."""
+    for c in range(grid.width):
+        v = grid.value(header, c)
+        if grid.anchor(header, c) == (header, c) and v:
+            table.cell(i, c).text = cell_text(v)
+    for m in grid.merges:
+        if m.r0 == m.r1 == header:
+            table.cell(i, m.c0).merge(table.cell(i, m.c1))
+
+
+def _put_lines(cell, text: str) -> None:
+    """A multi-line text as several paragraphs in one cell, as Word keeps it."""
+    if text:
+        lines = text.split("\n")
+        cell.text = lines[0]
+        for ln in lines[1:]:
+            cell.add_paragraph(ln)
