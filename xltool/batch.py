@@ -279,12 +279,9 @@ _OPTS: CheckOptions | None = None
 def _init(opts: CheckOptions) -> None:
     global _OPTS
     _OPTS = opts
-    # A worker makes and drops a few thousand small objects per file, nearly all freed by
-    # reference counting: run the cycle collector seldom rather than every 700 of them.
-    import gc
+    from .process import worker_started
 
-    gc.set_threshold(20_000, 20, 20)
-    gc.enable()  # (whatever the parent's collector was doing when it forked)
+    worker_started()
 
 
 def _work(item: tuple[str, str]) -> FileResult:

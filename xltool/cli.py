@@ -1,12 +1,9 @@
 """The ``xltool`` command line: parse arguments, call the library, print. Nothing else."""
 
-import atexit
 import datetime as dt
 import enum
-import gc
 import os
 import sys
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -15,6 +12,7 @@ import typer
 from .errors import UnreadableFile, UsageError
 from .locale import use_chinese
 from .output import err, pad, print_json, say
+from .process import lasting
 
 use_chinese()  # Click's own words (用法、选项、错误 …) in Chinese: the command speaks to people who read no English
 
@@ -298,7 +296,7 @@ def check(
         fail(str(e))
     opts = CheckOptions(as_of=as_of_d, config=cfg, roster=ros, plan=plan_obj, year=year, issued=issued_d,
                         password=password, limits=limits)
-    with _lasting():
+    with lasting():
         result = check_paths(inputs, opts, jobs=jobs, progress=Progress("检查中"))
     if not result.files:
         fail("没有找到要检查的文件（.xlsx .xlsm .xls）")
@@ -613,28 +611,6 @@ def _addin_step(step, *args):
         fail(str(e))
 
 
-_OWN_PROCESS = False  # main() runs: this process is the xltool command's alone
-
-
-@contextmanager
-def _lasting():
-    """For objects that live until the command ends and hold no reference cycles (a batch's
-    results: thousands per hundred files): no collection walks them while they are made and,
-    in the xltool process itself, none afterwards (15–40 ms of 500–1,000 files). A caller
-    that imported the app (tests) gets its collector back as it was. (Files read in this
-    process rather than in workers, -j 1 or a couple of files, may leave a few cycles behind:
-    a Word file some hundred small objects, kept until the command ends.)"""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if _OWN_PROCESS:
-            gc.freeze()
-        if was:
-            gc.enable()
-
-
 def run(args: list[str] | None = None) -> int:
     """The command on ``args`` (sys.argv by default); returns its exit code. Whatever goes
     wrong, the user sees one Chinese line: a bug of ours writes its traceback to a log file
@@ -674,21 +650,11 @@ def crash_log(e: BaseException) -> Path:
 
 
 def main() -> None:
-    """The ``xltool`` command. When a command is done and its output flushed, the process
-    ends at once instead of tearing the interpreter down module by module: that teardown
-    (~15 ms) costs more than checking a few files, and the OS frees the memory anyway."""
-    global _OWN_PROCESS
-    _OWN_PROCESS = True
-    gc.freeze()  # what start-up made (see __main__) lives as long as the process: set it aside
-    gc.enable()
-    code = run()
-    try:
-        sys.stdout.flush()
-        sys.stderr.flush()
-    except OSError:  # a closed pipe (xltool check --json | head): nothing more to write
-        pass
-    atexit._run_exitfuncs()
-    os._exit(code)
+    """The ``xltool`` command (process.py says how the process starts and ends)."""
+    from .process import command_started, end
+
+    command_started()
+    end(run())
 
 
 if __name__ == "__main__":
