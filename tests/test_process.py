@@ -31,9 +31,9 @@ def test_end_waits_for_a_child_process(tmp_path):
     """The parent's exit is observed alone (no pipes): the child's late file is already there."""
     marker = tmp_path / "child-done"
     code = ("import multiprocessing as mp, pathlib, time; from xltool.process import end\n"
-            "def work(): time.sleep(0.5); pathlib.Path(%r).write_text('x')\n"
+            f"def work(): time.sleep(0.5); pathlib.Path({str(marker)!r}).write_text('x')\n"
             "if __name__ == '__main__':\n"
-            "    mp.get_context('fork').Process(target=work).start(); end(6)" % str(marker))
+            "    mp.get_context('fork').Process(target=work).start(); end(6)")
     proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     assert proc.wait(timeout=60) == 6
     assert marker.exists()

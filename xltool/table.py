@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .fields import match_header
 from .model import Grid, Merge
@@ -17,29 +18,15 @@ _TASKISH = ("task", "requirement")
 _UNITISH = ("lead", "responsible")
 
 
-class _Fields(dict):
-    """Cell value (as read) -> the field it names, or None: ``field_of[value]``. Only a short
-    text names a field. Every cell of every sheet is looked up, so each answer for a short
-    text (or a number, a date, a blank) is remembered: a lookup in C, for a row at once with
-    ``map``. Long texts are not kept (each is a task's own text, seldom met again)."""
-
-    limit = 100_000  # entries, then the cache starts again
-
-    def __missing__(self, value) -> str | None:
-        is_text = value.__class__ is str
-        if is_text and len(value) > 24:
-            return None
-        if len(self) > self.limit:  # a batch of very varied files (or numbers, NaN): start again
-            self.clear()
-        if not is_text:
-            self[value] = None
-            return None
-        t = value.strip()
-        f = self[value] = match_header(t) if t else None
-        return f
-
-
-field_of = _Fields()
+@lru_cache(maxsize=2**16)
+def field_of(value) -> str | None:
+    """The field a cell value (as read) names as a header, or None: only a short text names
+    one. Every cell of every sheet is looked up, a row at once with ``map``, and sheets repeat
+    their numbers, dates, blanks and header words: each answer is remembered."""
+    if value.__class__ is not str or len(value) > 24:
+        return None
+    t = value.strip()
+    return match_header(t) if t else None
 
 
 @dataclass
@@ -70,9 +57,9 @@ def row_fields(grid: Grid, r: int, spans: dict[tuple[int, int], Merge], least: i
         return {}
     row = grid.rows[r]
     try:
-        hits = list(map(field_of.__getitem__, row))  # (most rows of a sheet: data, no field name at all)
+        hits = list(map(field_of, row))  # (most rows of a sheet: data, no field name at all)
     except TypeError:  # a value that cannot be a key (no reader of ours makes one)
-        hits = [field_of[v] if v.__class__ is str else None for v in row]
+        hits = [field_of(v) if v.__class__ is str else None for v in row]
     if len(hits) - hits.count(None) < least:
         return {}
     out = {}
