@@ -24,6 +24,8 @@ from .errors import UsageError
 from .model import SEVERITIES
 from .units import Roster
 
+_SPACES = re.compile(r"\s+")
+
 DEFAULT_STATUS = {
     "done": ("已完成",),
     "in_progress": ("推进中", "进行中"),
@@ -41,23 +43,17 @@ class Config:
     scoring: dict = field(default_factory=dict)  # [scoring] table, read by rollup
 
     @cached_property
-    def _status_lookup(self) -> dict[str, str | None]:
-        """status text -> its class: the configured words, then every text asked about"""
+    def _status_words(self) -> dict[str, str]:
+        """status word -> its class, made once from ``status``"""
         return {w: cls for cls, words in self.status.items() for w in words}
 
     def status_class(self, text: str | None) -> str | None:
-        """'done' | 'in_progress' | 'not_started' for a status cell, None if empty or unknown.
-        Each answer is remembered: a batch has a handful of status texts in thousands of rows."""
+        """'done' | 'in_progress' | 'not_started' for a status cell, None if empty or unknown."""
         if not text:
             return None
-        lookup = self._status_lookup
-        try:
-            return lookup[text]
-        except KeyError:
-            cls = lookup.get(re.sub(r"\s+", "", text))
-            if len(lookup) < 10_000:  # (free-text statuses: keep the memory bounded)
-                lookup[text] = cls
-            return cls
+        words = self._status_words
+        cls = words.get(text)
+        return cls if cls is not None else words.get(_SPACES.sub("", text))
 
     def merged(self, data: dict, source: str) -> Config:
         """This config with the keys of ``data`` (a parsed TOML document) applied."""

@@ -17,8 +17,6 @@ from ..errors import LimitExceeded, UnreadableFile
 from ..model import Grid, Merge, sound_merges
 from .guard import Limits
 
-_new = tuple.__new__
-
 
 def _reason(e: BaseException, checked_package: bool = False) -> str:
     """A Chinese reason for a calamine error. ``checked_package``: the guard already saw a
@@ -126,8 +124,7 @@ def _grids(wb, path: str, limits: Limits) -> list[Grid]:
                                       f"超过 {limits.max_cells} 个单元格上限）；可用 --max-cells 调高上限")
         # absolute coordinates: row 0 is Excel row 1 even when the sheet starts lower
         rows = sheet.to_python(skip_empty_area=False) if end else []
-        # ((r0, c0), (r1, c1)) pairs; tuple.__new__ makes the named tuples without a Python call each
-        merges = [_new(Merge, a + b) for a, b in (sheet.merged_cell_ranges or [])]
+        merges = [Merge._make(a + b) for a, b in (sheet.merged_cell_ranges or [])]  # ((r0, c0), (r1, c1))
         bad: list[Merge] = []
         if merges and any((m.r1 - m.r0 + 1) * (m.c1 - m.c0 + 1) > 64 or m.r1 >= h or m.c1 >= w for m in merges):
             merges, bad = sound_merges(merges, h, w)  # (rare: most ledgers' merges are small and inside)
