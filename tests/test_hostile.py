@@ -54,7 +54,11 @@ def test_odd_values_are_reported_not_lost(corpus):
     assert [(f.cell, f.rule, f.value) for f in res.findings] == [
         ("C3", "formula-error", "#REF!"), ("E3", "formula-error", "#DIV/0!"),
         ("C6", "missing-field", None)]  # a formula never calculated has no value to read
-    # the three date spellings (text, serial number, serial as text) all read as 2020-10-05
+    # the date spellings (text, serial number, serial as text, a real date) all read as 2020-10-05
+    from xltool.reader import read_ledger
+
+    (table,) = read_ledger(path).tables
+    assert [t.done_on for t in table.tasks] == [dt.date(2020, 10, 5)] * 4
 
 
 def test_whole_folder_batch_goes_on_and_inputs_stay_identical(corpus, tmp_path):

@@ -332,11 +332,13 @@ def check(
 
 @app.command(options_metavar="[选项]")
 def rules(
+    name: Annotated[str | None, typer.Argument(help="只看这一条规则的详细说明（代码、名称或配置用名）",
+                                               metavar="[规则]")] = None,
     json_out: Annotated[bool, typer.Option("--json", help="输出 JSON（含英文规则名 rule，供配置文件使用）")] = False,
     fmt: FormatOpt = None,
     plain: PlainCsv = False,
 ):
-    """列出全部检查规则：代码、名称、默认级别和说明。"""
+    """列出全部检查规则：代码、名称、默认级别和说明；给出规则时显示它的详细说明。"""
     from .model import SEVERITY_CN
     from .rules import all_rules
 
@@ -345,9 +347,13 @@ def rules(
     except UsageError as e:
         fail(str(e))
     rs = all_rules()
+    if name is not None:
+        rs = [r for r in rs if name.strip() in (r.name, r.code, r.title, r.code.lower())]
+        if not rs:
+            fail(f"没有名为“{name}”的规则（xltool rules 列出全部规则）")
     if form == Format.json:
         print_json([{"rule": r.name, "code": r.code, "title": r.title, "severity": r.severity, "scope": r.scope,
-                     "doc": r.doc} for r in rs])
+                     "doc": r.doc, "sections": r.sections} for r in rs])
         return
     if form == Format.csv:
         print_csv([("code", "代码"), ("title", "名称"), ("rule", "配置用名"), ("severity", "默认级别"), ("doc", "说明")],
@@ -356,7 +362,11 @@ def rules(
         return
     for r in rs:
         say(f"{r.code}  {pad(r.title, 22)}{pad(SEVERITY_CN[r.severity], 6)}（配置用名 {r.name}）")
-        say(f"      {r.doc.split('：', 1)[1]}")
+        if name is None:
+            say(f"      {r.doc}")
+            continue
+        for label, text in r.sections.items():
+            say(f"  {label}：{text}")
 
 
 @app.command(options_metavar="[选项]")

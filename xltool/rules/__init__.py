@@ -42,6 +42,28 @@ class Hit(NamedTuple):
     sheet: str | None = None
 
 
+# Every rule's docstring: its Chinese title on the first line, then these sections in this
+# order, one line each ("检查内容：…"). `xltool rules NAME` shows them; the registry refuses
+# a rule whose doc does not follow the template.
+DOC_SECTIONS = ("检查内容", "为什么", "错误写法", "正确写法", "配置项")
+
+
+def parse_doc(name: str, doc: str | None) -> tuple[str, dict[str, str]]:
+    """(title, section -> text) of a rule's docstring; TypeError where it breaks the template."""
+    lines = [ln.strip() for ln in (doc or "").strip().splitlines() if ln.strip()]
+    if not lines or "：" in lines[0]:
+        raise TypeError(f"rule {name}: its docstring must open with a Chinese title on a line of its own")
+    sections: dict[str, str] = {}
+    for ln in lines[1:]:
+        label, sep, text = ln.partition("：")
+        if not sep or label not in DOC_SECTIONS or label in sections or not text.strip():
+            raise TypeError(f"rule {name}: “{ln[:20]}…” is not one of the sections {'/'.join(DOC_SECTIONS)}")
+        sections[label] = text.strip()
+    if tuple(sections) != DOC_SECTIONS:
+        raise TypeError(f"rule {name}: its doc needs the sections {'/'.join(DOC_SECTIONS)}, in that order")
+    return lines[0], sections
+
+
 @dataclass(frozen=True)
 class Rule:
     name: str
@@ -49,14 +71,15 @@ class Rule:
     severity: str
     scope: str
     func: Callable
-    doc: str
+    title: str  # what people read: 逾期未完成
+    sections: dict[str, str]  # DOC_SECTIONS -> text
     needs: tuple[str, ...] = ()  # the rule applies only to tables with one of these columns
     needs_plan: bool = False
 
     @property
-    def title(self) -> str:
-        """The rule's short Chinese title, what people read (its doc opens with it: "逾期未完成：…")."""
-        return self.doc.split("：", 1)[0]
+    def doc(self) -> str:
+        """What the rule checks, in one paragraph (its 检查内容)."""
+        return self.sections["检查内容"]
 
 
 RULES: dict[str, Rule] = {}
@@ -67,14 +90,12 @@ def rule(name: str, code: str, severity: str, scope: str = "task", needs: tuple[
     """Register a rule; refuses a rule without a docstring or with a clashing name/code."""
 
     def deco(func):
-        doc = " ".join((func.__doc__ or "").split())
-        if not doc or "：" not in doc[:16]:
-            raise TypeError(f"rule {name}: its docstring must open with a Chinese title and “：”")
+        title, sections = parse_doc(name, func.__doc__)
         if name in RULES or any(r.code == code for r in RULES.values()):
             raise ValueError(f"rule {name}/{code} registered twice")
         if severity not in SEVERITIES or scope not in ("task", "table", "file", "batch"):
             raise ValueError(f"rule {name}: bad severity or scope")
-        RULES[name] = Rule(name, code, severity, scope, func, doc, needs, needs_plan)
+        RULES[name] = Rule(name, code, severity, scope, func, title, sections, needs, needs_plan)
         return func
 
     return deco

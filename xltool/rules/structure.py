@@ -11,7 +11,14 @@ AUX_SHEETS = ("填报说明", "单位名录", "配置", "检查结果", "说明"
 
 @rule("header-missing", "XL001", "error", scope="file")
 def header_missing(ledger, ctx):
-    """找不到表头：工作簿（或某个工作表）中没有同时含任务列（工作任务、重点任务、具体要求、二级指标等）和单位列（牵头单位、责任单位、责任部门）的表头行，因此无法读取任务。"""
+    """找不到表头
+
+    检查内容：工作簿（或某个工作表）中没有同时含任务列（工作任务、重点任务、具体要求、二级指标等）和单位列（牵头单位、责任单位、责任部门）的表头行，因此无法读取任务。
+    为什么：没有表头就不知道哪一列是任务、哪一列是单位，整张表的任务都无法统计，汇总时这个单位等于没有报送。
+    错误写法：删掉了表头行；把表头改写成“事项”“部门”这类表中没有的说法；表头放在图片或文本框里。
+    正确写法：保留下发模板的表头行，如“序号｜工作任务｜牵头单位｜责任单位｜时限要求”。
+    配置项：rules.severity.header-missing 调整级别；rules.disable 可关闭，但不建议：没有表头就读不出任务。
+    """
     with_tables = {t.sheet for t in ledger.tables}
     partial = []
     for g in ledger.book.sheets:
@@ -39,7 +46,14 @@ _LABEL = {"task": "任务", "unit": "责任单位（牵头或责任）", "deadli
 
 @rule("missing-field", "XL002", "error")
 def missing_field(task, table, ctx):
-    """必填项为空：在合并单元格和“同上”空白都已还原之后，任务、单位（牵头单位或责任单位至少一项）或时限单元格仍为空。只检查表中存在的列。"""
+    """必填项为空
+
+    检查内容：在合并单元格和“同上”空白都已还原之后，任务、单位（牵头单位或责任单位至少一项）或时限单元格仍为空。只检查表中存在的列。
+    为什么：缺任务内容的行无法与任务表对应，缺单位的任务没有人负责，缺时限的任务无法判断是否逾期。
+    错误写法：某行“牵头单位”和“责任单位”都空着，上方也没有可承接的合并单元格。
+    正确写法：每行写明任务、牵头单位（或责任单位）和时限；与上一行相同时合并单元格或照抄一遍。
+    配置项：rules.disable 加入 missing-field 可关闭；rules.severity.missing-field 调整级别。
+    """
     if task.task and (task.lead_units or task.responsible_units) and task.deadline.kind != "none":
         return None  # most rows: nothing is missing
     hits = []
@@ -54,7 +68,14 @@ def missing_field(task, table, ctx):
 
 @rule("duplicate-seq", "XL003", "warning", scope="table")
 def duplicate_seq(table, ctx):
-    """序号重复：同一张表中某个序号在上方已经用过（每次重复都报告，第一次出现不报告）。合并单元格、承接上行的序号，以及紧接上一行的相同序号（取消合并后逐行填写的同一任务）不算重复。"""
+    """序号重复
+
+    检查内容：同一张表中某个序号在上方已经用过（每次重复都报告，第一次出现不报告）。合并单元格、承接上行的序号，以及紧接上一行的相同序号（取消合并后逐行填写的同一任务）不算重复。
+    为什么：对照任务表时按序号找任务，序号重复会让两项任务对应到同一项，进度和得分算错。
+    错误写法：复制行后忘记改序号：第 12 行和第 15 行都写“5”。
+    正确写法：序号按顺序连续编写，每项任务一个序号。
+    配置项：rules.disable 加入 duplicate-seq 可关闭；rules.severity.duplicate-seq 调整级别。
+    """
     seen: dict[str, int] = {}
     prev_row, prev_seq = None, None
     for t in table.tasks:
@@ -74,7 +95,14 @@ def duplicate_seq(table, ctx):
 
 @rule("points-total", "XL004", "error", scope="table")
 def points_total(table, ctx):
-    """分值合计不等于100：考核任务分解表中各一级指标（如“组织领导（10）”）的分值之和不是 100。分页后重复出现的同一指标只计一次；加减分项目不计入。"""
+    """分值合计不等于100
+
+    检查内容：考核任务分解表中各一级指标（如“组织领导（10）”）的分值之和不是 100。分页后重复出现的同一指标只计一次；加减分项目不计入。
+    为什么：考核按百分制计分，分值合计不是 100 时各单位的得分不可比，多为漏抄或抄错了某个指标的分值。
+    错误写法：一级指标写成“组织领导（10）”“平台建设（25）”……合计 95。
+    正确写法：各一级指标分值之和为 100，加分项、减分项单列。
+    配置项：rules.disable 加入 points-total 可关闭；rules.severity.points-total 调整级别。
+    """
     if table.kind != "assessment":
         return
     points: dict[str, float] = {}
@@ -102,7 +130,14 @@ def is_excel_error(text: str | None) -> bool:
 
 @rule("formula-error", "XL005", "error")
 def formula_error(task, table, ctx):
-    """公式错误值：单元格显示 #REF!、#DIV/0!、#VALUE! 等公式错误（常见于删除或移动了被引用的单元格），实际内容已丢失，需重新填写。"""
+    """公式错误值
+
+    检查内容：单元格显示 #REF!、#DIV/0!、#VALUE! 等公式错误（常见于删除或移动了被引用的单元格），实际内容已丢失，需重新填写。
+    为什么：显示错误值的单元格里已经没有原来的内容，检查和汇总只能看到错误值。
+    错误写法：截止日期一列的公式引用了被删除的行，显示 #REF!。
+    正确写法：重新填写该单元格，或恢复被删除的内容后再复制公式。
+    配置项：rules.disable 加入 formula-error 可关闭；rules.severity.formula-error 调整级别。
+    """
     if "#" not in "".join(task.texts.values()):  # one scan in C: almost no row has a "#"
         return None
     return [Hit(fld, f"单元格是公式错误值 {text.strip()}，原内容已丢失，请重新填写", value=text.strip())
@@ -111,7 +146,14 @@ def formula_error(task, table, ctx):
 
 @rule("empty-ledger", "XL006", "error", scope="file")
 def empty_ledger(ledger, ctx):
-    """空白台账：找到了任务表的表头，但表下没有任何任务行（常见于把空白模板原样报回）。空白台账不计入汇总，单位列入“空白台账”而不是“已报送”。"""
+    """空白台账
+
+    检查内容：找到了任务表的表头，但表下没有任何任务行（常见于把空白模板原样报回）。空白台账不计入汇总，单位列入“空白台账”而不是“已报送”。
+    为什么：空白台账看起来像已经报送，其实没有任何进展可统计；单独列出才能及时催报。
+    错误写法：把下发的空白模板改了文件名就报回。
+    正确写法：在表头下逐行填写本单位承担的任务及进展。
+    配置项：rules.disable 加入 empty-ledger 可关闭；rules.severity.empty-ledger 调整级别。
+    """
     if ledger.tables and not any(t.tasks for t in ledger.tables):
         first = ledger.tables[0]
         col = min(first.columns.values(), default=0)
@@ -121,7 +163,14 @@ def empty_ledger(ledger, ctx):
 
 @rule("bad-merge", "XL007", "error", scope="file")
 def bad_merge(ledger, ctx):
-    """合并单元格异常：一个合并单元格跨越两行两列以上、覆盖了工作表已用区域的四分之一以上（如把表头和整张表合并成一格），正常台账没有这种合并。它会让表中所有单元格都显示同一个值、把任务行“藏”起来，因此按未合并读取，请取消这个合并。"""
+    """合并单元格异常
+
+    检查内容：一个合并单元格跨越两行两列以上、覆盖了工作表已用区域的四分之一以上（如把表头和整张表合并成一格），正常台账没有这种合并。
+    为什么：这种合并会让表中所有单元格都显示同一个值、把任务行“藏”起来；本工具按未合并读取，但表格在 Excel 中已无法正常阅读。
+    错误写法：选中整张表后误点了“合并后居中”。
+    正确写法：取消这个合并，只合并同一任务的相邻单元格（如同一牵头单位的上下几行）。
+    配置项：rules.disable 加入 bad-merge 可关闭；rules.severity.bad-merge 调整级别。
+    """
     for g in ledger.book.sheets:
         for m in g.bad_merges:
             yield Hit(None, f"合并单元格 {m.ref} 覆盖了 {m.r1 - m.r0 + 1} 行 × {m.c1 - m.c0 + 1} 列，"

@@ -8,7 +8,14 @@ from . import Hit, rule
 
 @rule("unknown-unit", "XL101", "warning")
 def unknown_unit(task, table, ctx):
-    """单位名称不在名录中：单位不在单位名录里（--roster，否则 --plan 任务表中的单位，否则模板的“单位名录”工作表），并给出最接近的名录名称作为建议。没有名录时，报告只出现一次、且与多次出现的名称只差一两个字的名称，以及“局局”这类重复字。名称按原样保留，从不自动改写。"""
+    """单位名称不在名录中
+
+    检查内容：单位不在单位名录里（--roster，否则 --plan 任务表中的单位，否则模板的“单位名录”工作表），并给出最接近的名录名称作为建议。没有名录时，报告只出现一次、且与多次出现的名称只差一两个字的名称，以及“局局”这类重复字。名称按原样保留，从不自动改写。
+    为什么：单位名称写错，汇总时就会多出一个“单位”，真正的单位少算任务。
+    错误写法：“县住建局局”“县市场监督管理局”写成“县市场监管理局”。
+    正确写法：照单位名录的全称填写，如“县住房和城乡建设局”。
+    配置项：--roster 指定单位名录；roster 表中 aliases 可登记简称；rules.disable 加入 unknown-unit 可关闭。
+    """
     ok = ctx.units_ok
     if ok.issuperset(task.lead_units) and ok.issuperset(task.responsible_units):
         return None  # most rows: every name already known to be fine (two set tests in C)
