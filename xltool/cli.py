@@ -185,19 +185,6 @@ class Progress:
             err(f"{self.label}：{what} …")
 
 
-def _limits(max_cells: int | None, max_mb: int | None):
-    from dataclasses import replace
-
-    from .grid import DEFAULT_LIMITS
-
-    lim = DEFAULT_LIMITS
-    if max_cells:
-        lim = replace(lim, max_cells=max_cells)
-    if max_mb:
-        lim = replace(lim, max_uncompressed_bytes=max_mb * 2**20, max_file_bytes=max(lim.max_file_bytes, max_mb * 2**20))
-    return lim
-
-
 def _plan(plan: Path | None, year, issued, as_of, password, limits):
     if plan is None:
         return None
@@ -284,7 +271,9 @@ def check(
         as_of_d = parse_date(as_of, "基准日期")
         issued_d = parse_date(issued, "发文日期")
         cfg = load_config(config)
-        limits = _limits(max_cells, max_mb)
+        from .grid.guard import DEFAULT_LIMITS
+
+        limits = DEFAULT_LIMITS.raised(max_cells, max_mb)
         inputs = [p for p in paths]
         if report:
             from .write.atomic import guard_output
@@ -311,10 +300,7 @@ def check(
         if annotate:
             from .write.annotate import annotate_all
 
-            dirs = [str(p) if p.is_dir() else str(p.parent) for p in inputs]
-            base = os.path.commonpath([os.path.abspath(d) for d in dirs]) if dirs else None
-            rel_base = os.path.relpath(base) if base else None
-            outcomes = annotate_all(result, annotate, rel_base, password, force, decrypt_copies,
+            outcomes = annotate_all(result, annotate, inputs, password, force, decrypt_copies,
                                     progress=Progress("写出标注副本"))
             copies_ok = report_copies(outcomes, f"标注副本（{annotate}）")
     except UsageError as e:
@@ -399,7 +385,9 @@ def rollup(
 
             guard_output(out, list(paths) + [p for p in (plan, roster, config) if p], force)
         ros = load_roster(roster) if roster else cfg.roster
-        plan_obj = _plan(plan, year, issued_d, as_of_d, password, _limits(None, None))
+        from .grid.guard import DEFAULT_LIMITS
+
+        plan_obj = _plan(plan, year, issued_d, as_of_d, password, DEFAULT_LIMITS)
         result = do_rollup(paths, as_of_d, cfg, ros, plan_obj, year, issued_d, password, progress=Progress("读取中"))
     except (UsageError, UnreadableFile) as e:
         fail(str(e))
@@ -543,32 +531,18 @@ def import_(
     force: bool = typer.Option(False, "--force", help="覆盖已存在的输出文件"),
 ):
     """把 Word 通知中的任务表转成按模板排版的台账。"""
-    from .reader import read_ledger
+    from .notice import ledger_from_notice
     from .write.atomic import guard_output, save_workbook
-    from .write.template import ledger_from_tables
 
     try:
         guard_output(out, [notice], force)
-        led = read_ledger(notice, year=year, issued=parse_date(issued, "发文日期"), label=str(notice))
+        got = ledger_from_notice(notice, year=year, issued=parse_date(issued, "发文日期"))
     except (UsageError, UnreadableFile) as e:
         fail(str(e))
-    if led.book.format != "docx":
-        fail(f"{notice}：不是 Word 文档（.docx）；Excel 任务表可直接用 xltool check --plan")
-    if not led.tables:
-        fail(f"{notice}：文档中没有找到任务表（需要含“任务”类列和“单位”类列的表头）")
-    kinds = {t.kind for t in led.tables}
-    main = max(led.tables, key=lambda t: len(t.tasks))
-    tables = [t for t in led.tables if t.kind == main.kind]
-    if len(kinds) > 1:
-        err(f"提示：文档中有不同类型的表，只导入{main.kind}类型的 {len(tables)} 张表")
-    title = next((c for c in reversed(led.book.context) if ("任务" in c and len(c) <= 60)), None) or main.title
-    notice_line = None
-    if main.issued:
-        notice_line = f"发文日期：{main.issued.year}年{main.issued.month}月{main.issued.day}日"
-    if main.year and (not title or str(main.year) not in title):
-        notice_line = (notice_line + "　" if notice_line else "") + f"计划年度：{main.year}年"
-    save_workbook(ledger_from_tables(tables, title=title, notice=notice_line), out, replace=force)
-    err(f"已导入 {sum(len(t.tasks) for t in tables)} 行任务到 {out}")
+    for note in got.notes:
+        err(f"提示：{note}")
+    save_workbook(got.workbook, out, replace=force)
+    err(f"已导入 {got.tasks} 行任务到 {out}")
 
 
 addin_app = typer.Typer(help="Excel 加载项（政务公开台账 选项卡）。", no_args_is_help=True, options_metavar="[选项]",

@@ -15,7 +15,7 @@ import re
 import struct
 import zipfile
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from ..errors import LimitExceeded, OurOutput, UnreadableFile
@@ -32,6 +32,16 @@ class Limits:
     max_uncompressed_bytes: int = 300 * 1024 * 1024  # all parts of an xlsx together
     max_ratio: int = 150  # uncompressed/compressed for any part above 10 MB
     max_cells: int = 2_000_000  # rows × columns of any sheet's used area
+
+    def raised(self, max_cells: int | None = None, max_mb: int | None = None) -> Limits:
+        """These limits with --max-cells and --max-mb applied (None: keep)."""
+        lim = self
+        if max_cells:
+            lim = replace(lim, max_cells=max_cells)
+        if max_mb:
+            lim = replace(lim, max_uncompressed_bytes=max_mb * 2**20,
+                          max_file_bytes=max(lim.max_file_bytes, max_mb * 2**20))
+        return lim
 
 
 DEFAULT_LIMITS = Limits()

@@ -93,17 +93,27 @@ class CopyOutcome(NamedTuple):
     encrypted: bool = False  # written with the original's open password
 
 
-def annotate_all(report, out_dir: Path, inputs_base: str | None, password: str | None = None,
+def inputs_base(inputs: list[Path]) -> str | None:
+    """The folder the inputs share (relative to the working folder): copies keep the file
+    layout below it."""
+    if not inputs:
+        return None
+    dirs = [os.path.abspath(p if Path(p).is_dir() else Path(p).parent) for p in inputs]
+    return os.path.relpath(os.path.commonpath(dirs))
+
+
+def annotate_all(report, out_dir: Path, inputs: list[Path], password: str | None = None,
                  force: bool = False, decrypt_copies: bool = False, progress=None) -> list[CopyOutcome]:
-    """Annotated copies of every readable file, one outcome per file (unreadable files have
-    no copy and no outcome)."""
+    """Annotated copies of every readable file of a check of ``inputs`` (the files and folders
+    given), one outcome per file (unreadable files have no copy and no outcome)."""
     from ..errors import UsageError
     from .atomic import guard_output
 
+    base = inputs_base(inputs)
     todo = [r for r in report.files if r.status != "error" and r.path]
     done = []
     for i, r in enumerate(todo, start=1):
-        out = Path(out_dir) / annotated_name(r.file, inputs_base)
+        out = Path(out_dir) / annotated_name(r.file, base)
         try:
             guard_output(out, [Path(r.path)], force=force, suffix=None)
             done.append(CopyOutcome(r.file, out, True, *annotate_file(r, out, password, decrypt_copies, force)))
