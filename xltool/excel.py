@@ -84,7 +84,7 @@ class Record:
 def _read_record(book, sheets: list) -> Record:
     for s in sheets:
         if s.name.startswith(RECORD_SHEET):
-            rows = _rows(s.used_range.value)
+            rows = _as_rows(s.used_range.value)
             if rows and rows[0] and rows[0][0] == SIGNATURE:
                 return Record.parse(s, rows)
     return Record()
@@ -122,7 +122,7 @@ def _delete_sheet(sheet, by_name: dict) -> None:
 
 # --- Book ⇄ Grid ----------------------------------------------------------------------
 
-def _rows(value, shape: tuple[int, int] | None = None) -> list[list]:
+def _as_rows(value, shape: tuple[int, int] | None = None) -> list[list]:
     """xlwings hands back a scalar for one cell and a flat list for one row or column:
     always a list of rows. ``shape`` tells a single column from a single row."""
     if value is None:
@@ -194,7 +194,7 @@ def sheet_grid(sheet, saved: Grid | None = None) -> Grid:
     """Values and merged ranges of one sheet, in absolute coordinates."""
     used = sheet.used_range
     r0, c0 = used.row - 1, used.column - 1
-    values = _rows(used.value, used.shape)
+    values = _as_rows(used.value, used.shape)
     rows = [[] for _ in range(r0)] + [[None] * c0 + list(row) for row in values]
     if saved is not None and _same_values(saved, rows):
         merges = list(saved.merges)

@@ -11,8 +11,10 @@ from .cells import put
 SEVERITY_FILL = {sev: PatternFill("solid", fgColor=hex_of(FILL_RGB[sev])) for sev in ("error", "warning", "info")}
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="4472C4")
-THIN = Side(style="thin", color="999999")
+THIN = Side(style="thin", color="999999")  # reports: grey lines on screen
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+PRINT_LINE = Side(style="thin", color="000000")  # templates: black lines, as printed tables have
+PRINT_BORDER = Border(left=PRINT_LINE, right=PRINT_LINE, top=PRINT_LINE, bottom=PRINT_LINE)
 WRAP = Alignment(wrap_text=True, vertical="top")
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 

@@ -15,7 +15,7 @@ from .report import SOURCE_TIP, link_target
 from .styles import SEVERITY_FILL, WRAP, body_row, fit_rows, header_row, link, location, print_a4
 
 
-def _rows(ws, start: int, rows) -> int:
+def _body_rows(ws, start: int, rows) -> int:
     """Bordered rows from row ``start``; returns the row after the last."""
     for r, row in enumerate(rows, start=start):
         body_row(ws, r, row)
@@ -57,7 +57,7 @@ def _ranking_sheet(ws, result, footer: str) -> None:
     put(ws, 1, 1, f"政务公开任务落实情况汇总（基准日期：{result.base_dates()}）")
     ws["A1"].font = Font(bold=True, size=14)
     header_row(ws, 2, [c for c, _ in _RANKING], [w for _, w in _RANKING])
-    end = _rows(ws, 3, [_ranking_row(i, u) for i, u in enumerate(result.units, start=1)])
+    end = _body_rows(ws, 3, [_ranking_row(i, u) for i, u in enumerate(result.units, start=1)])
     for r in range(3, end):
         for c in (11, 12, 15):
             ws.cell(r, c).number_format = "0.0%"
@@ -95,7 +95,7 @@ def _indicator_sheet(ws, assessment: list, footer: str) -> None:
     body = [[r.file, r.task.level1, r.task.points, r.task.level2, r.task.task, "、".join(r.units),
              r.task.status, None if r.points is None else round(r.points, 2),
              None if r.score is None else round(r.score, 2)] for r in assessment]
-    _rows(ws, 2, body)
+    _body_rows(ws, 2, body)
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:I{len(body) + 1}"
     fit_rows(ws, 2)
@@ -133,7 +133,7 @@ def _reporting_sheet(ws, result, footer: str) -> None:
     rows += [[a.unit, "未计入（旧版或重复）", a.file, f"同一单位采用较新的 {a.kept}"] for a in result.set_aside]
     rows += [[None, "已跳过", f, reason] for f, reason in result.skipped]
     rows += [[typo, "任务表笔误", None, f"按“{meant}”统计"] for typo, meant in result.plan_typos.items()]
-    _rows(ws, 2, rows)
+    _body_rows(ws, 2, rows)
     for r in range(2, len(rows) + 2):
         for c in range(1, 5):
             ws.cell(r, c).alignment = WRAP

@@ -14,13 +14,13 @@ from dataclasses import dataclass
 
 from openpyxl import Workbook
 from openpyxl.formatting.rule import FormulaRule
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Border, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..fields import BY_KEY, KIND_COLUMNS, KIND_LABELS, KIND_NAMES
 from .cells import put
-from .styles import CENTER, print_a4, row_height
+from .styles import CENTER, PRINT_BORDER, PRINT_LINE, SEVERITY_FILL, print_a4, row_height
 
 TABLE_SHEET = "台账"
 ROSTER_SHEET = "单位名录"
@@ -32,12 +32,8 @@ VALIDATED_ROWS = 1000  # dropdowns and formats reach this far below the header
 STATUS_LIST = ("已完成", "推进中", "未启动")
 DUE_SOON_DAYS = 15
 
-THIN = Side(style="thin", color="000000")
-BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-HEAD_FILL = PatternFill("solid", fgColor="D9E1F2")
-PROGRESS_FILL = PatternFill("solid", fgColor="E2EFDA")
-OVERDUE_FILL = PatternFill("solid", fgColor="FFC7CE")
-SOON_FILL = PatternFill("solid", fgColor="FFEB9C")
+HEAD_FILL = PatternFill("solid", fgColor="D9E1F2")  # the plan's columns
+PROGRESS_FILL = PatternFill("solid", fgColor="E2EFDA")  # the columns the unit fills in
 SECTION_FONT = Font(bold=True)
 WRAP = Alignment(wrap_text=True, vertical="center")  # printed forms: text centred on the row
 
@@ -45,7 +41,7 @@ PROGRESS = ("status", "done_date", "progress", "evidence")
 
 
 @dataclass(frozen=True)
-class Layout:
+class TemplateColumns:
     kind: str
     fields: tuple[str, ...]
 
@@ -61,11 +57,11 @@ class Layout:
         return KIND_LABELS.get(self.kind, {}).get(field, BY_KEY[field].label)
 
 
-def layout_for(kind: str) -> Layout:
+def layout_for(kind: str) -> TemplateColumns:
     if kind not in KIND_COLUMNS:
         raise KeyError(kind)
     extra = ("self_score", "due_date") if kind == "assessment" else ("due_date",)
-    return Layout(kind, KIND_COLUMNS[kind] + PROGRESS + extra)
+    return TemplateColumns(kind, KIND_COLUMNS[kind] + PROGRESS + extra)
 
 
 HELP = {
@@ -111,7 +107,7 @@ def _help_sheet(wb: Workbook, kind: str) -> None:
         ws.cell(i, 1).alignment = CENTER
         ws.cell(i, 2, v).alignment = WRAP
         for c in (1, 2):
-            ws.cell(i, c).border = BORDER
+            ws.cell(i, c).border = PRINT_BORDER
         ws.row_dimensions[i].height = 18 * (1 + len(v) // 42)  # about 42 CJK characters a line
     ws.column_dimensions["A"].width = 14
     ws.column_dimensions["B"].width = 90
@@ -126,7 +122,7 @@ def _roster_sheet(wb: Workbook, names: list[str], groups: dict[str, list[str]] |
         cell = ws.cell(1, c, h)
         cell.font = Font(bold=True)
         cell.fill = HEAD_FILL
-        cell.border = BORDER
+        cell.border = PRINT_BORDER
     member_of: dict[str, list[str]] = {}
     for g, members in (groups or {}).items():
         for m in members:
@@ -148,7 +144,7 @@ def _roster_sheet(wb: Workbook, names: list[str], groups: dict[str, list[str]] |
     ws.page_setup.fitToHeight = 1  # a list of units: one page
 
 
-def _table_sheet(wb: Workbook, lay: Layout, title: str, notice: str | None) -> object:
+def _table_sheet(wb: Workbook, lay: TemplateColumns, title: str, notice: str | None) -> object:
     ws = wb.create_sheet(TABLE_SHEET, 1)
     n = len(lay.fields)
     last = get_column_letter(n)
@@ -158,12 +154,12 @@ def _table_sheet(wb: Workbook, lay: Layout, title: str, notice: str | None) -> o
     ws.merge_cells(f"A1:{last}1")
     ws.row_dimensions[1].height = 30
     ws["A2"] = "填报单位："
-    ws["B2"].border = Border(bottom=THIN)
+    ws["B2"].border = Border(bottom=PRINT_LINE)
     date_label_col = max(3, n - 2)
     ws.cell(2, date_label_col, "填报日期：")
     date_cell = ws.cell(2, date_label_col + 1)
     date_cell.number_format = "yyyy-mm-dd"
-    date_cell.border = Border(bottom=THIN)
+    date_cell.border = Border(bottom=PRINT_LINE)
     if notice:
         put(ws, 3, 1, notice)
         ws.merge_cells(f"A3:{last}3")
@@ -171,7 +167,7 @@ def _table_sheet(wb: Workbook, lay: Layout, title: str, notice: str | None) -> o
         cell = ws.cell(HEADER_ROW, c, lay.label(f))
         cell.font = Font(bold=True)
         cell.fill = PROGRESS_FILL if f in PROGRESS + ("self_score", "due_date") else HEAD_FILL
-        cell.border = BORDER
+        cell.border = PRINT_BORDER
         cell.alignment = CENTER
         ws.column_dimensions[get_column_letter(c)].width = BY_KEY[f].width
     ws.row_dimensions[HEADER_ROW].height = 30
@@ -186,13 +182,13 @@ def _table_sheet(wb: Workbook, lay: Layout, title: str, notice: str | None) -> o
     return ws
 
 
-def date_cell_ref(lay: Layout) -> str:
+def date_cell_ref(lay: TemplateColumns) -> str:
     """The absolute reference of the 填报日期 input cell."""
     n = len(lay.fields)
     return f"${get_column_letter(max(3, n - 2) + 1)}$2"
 
 
-def _validations(ws, lay: Layout, last_row: int) -> None:
+def _validations(ws, lay: TemplateColumns, last_row: int) -> None:
     first = FIRST_ROW
 
     def rng(field: str) -> str | None:
@@ -235,7 +231,7 @@ def _validations(ws, lay: Layout, last_row: int) -> None:
         ws.add_data_validation(score)
 
 
-def overdue_formulas(lay: Layout, row: int = FIRST_ROW) -> tuple[str, str] | None:
+def overdue_formulas(lay: TemplateColumns, row: int = FIRST_ROW) -> tuple[str, str] | None:
     """(overdue, due soon) conditional-format formulas for a row, None for assessment tables."""
     due, status = lay.letter("due_date"), lay.letter("status")
     if not due:
@@ -246,16 +242,16 @@ def overdue_formulas(lay: Layout, row: int = FIRST_ROW) -> tuple[str, str] | Non
             f"AND({base},${due}{row}>={d},${due}{row}<={d}+{DUE_SOON_DAYS})")
 
 
-def _conditional(ws, lay: Layout, last_row: int) -> None:
+def _conditional(ws, lay: TemplateColumns, last_row: int) -> None:
     f = overdue_formulas(lay)
     if not f:
         return
     rng = f"A{FIRST_ROW}:{get_column_letter(len(lay.fields))}{last_row}"
-    ws.conditional_formatting.add(rng, FormulaRule(formula=[f[0]], fill=OVERDUE_FILL, stopIfTrue=True))
-    ws.conditional_formatting.add(rng, FormulaRule(formula=[f[1]], fill=SOON_FILL, stopIfTrue=True))
+    ws.conditional_formatting.add(rng, FormulaRule(formula=[f[0]], fill=SEVERITY_FILL["error"], stopIfTrue=True))
+    ws.conditional_formatting.add(rng, FormulaRule(formula=[f[1]], fill=SEVERITY_FILL["warning"], stopIfTrue=True))
 
 
-def _format_rows(ws, lay: Layout, first: int, last: int) -> None:
+def _format_rows(ws, lay: TemplateColumns, first: int, last: int) -> None:
     due = lay.col("due_date")
     done = lay.col("done_date")
     widths = {c: BY_KEY[f].width for c, f in enumerate(lay.fields, start=1)}
@@ -276,7 +272,7 @@ def _format_rows(ws, lay: Layout, first: int, last: int) -> None:
             cell = ws.cell(r, c)
             if cell.__class__.__name__ == "MergedCell":
                 continue
-            cell.border = BORDER
+            cell.border = PRINT_BORDER
             cell.alignment = WRAP
             if c in (due, done):
                 cell.number_format = "yyyy-mm-dd"
@@ -287,7 +283,7 @@ def _format_rows(ws, lay: Layout, first: int, last: int) -> None:
 
 
 def new_workbook(kind: str, title: str | None = None, roster=None, notice: str | None = None,
-                 report_date: dt.date | None = None) -> tuple[Workbook, Layout]:
+                 report_date: dt.date | None = None) -> tuple[Workbook, TemplateColumns]:
     lay = layout_for(kind)
     wb = Workbook()
     wb.remove(wb.active)
@@ -312,7 +308,7 @@ def build_template(kind: str, roster=None) -> Workbook:
     return wb
 
 
-def _due_dates(ws, lay: Layout, first: int, last: int) -> None:
+def _due_dates(ws, lay: TemplateColumns, first: int, last: int) -> None:
     """截止日期 follows 时限要求 wherever the clerk types it as a date (a text deadline needs
     a date typed in 截止日期: the 填报说明 says so)."""
     from .cells import formula
@@ -380,7 +376,7 @@ def _task_values(t, src_cols) -> tuple[dict, set]:
     return values, own
 
 
-def write_tasks(wb: Workbook, lay: Layout, tables) -> int:
+def write_tasks(wb: Workbook, lay: TemplateColumns, tables) -> int:
     """Fill the 台账 sheet with the tasks of ``tables``: a section row wherever the section
     changes, and a field that a row does not own (it continues the cell above in the source)
     merged into the cell above, so the ledger reads back exactly as the source did.
