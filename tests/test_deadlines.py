@@ -14,7 +14,7 @@ ISSUED = D(2019, 7, 9)
 
 
 @pytest.mark.parametrize("text,kind,due,milestones", [
-    # SPEC §1 table
+    # docs/SPEC.md §1 table
     ("2018年底前", "date", D(2018, 12, 31), None),
     ("2018年12月底前", "date", D(2018, 12, 31), None),
     ("2018\n年底前", "date", D(2018, 12, 31), None),

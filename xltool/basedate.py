@@ -1,6 +1,6 @@
 """The base date (基准日期) a ledger is judged at, and date arguments as people type them.
 
-SPEC §4: ``--as-of`` wins; without it each ledger's own 填报日期 is its base date; without
+docs/SPEC.md §4: ``--as-of`` wins; without it each ledger's own 填报日期 is its base date; without
 that, today, and every output says so. ``BaseDate`` carries the date with where it came
 from, so that no output can state a date without its source.
 """

@@ -1,4 +1,4 @@
-"""The deadline grammar of 政务公开 task tables (SPEC §1): text → Deadline.
+"""The deadline grammar of 政务公开 task tables (docs/SPEC.md §1): text → Deadline.
 
 General-purpose Chinese time parsers misread these table phrases (6月底前/全年 is two
 milestones, not a span in late June; 工作日 are official working days), so this module

@@ -220,7 +220,7 @@ class Task:
         return f"{letter}{self.excel_row}" if letter is not None else None
 
     def record(self) -> dict:
-        """Every field of the row, for a table of tasks (``to_json`` keeps the SPEC's shape)."""
+        """Every field of the row, for a table of tasks (``to_json`` keeps the shape of docs/SPEC.md)."""
         return {"excel_row": self.excel_row, "seq": self.seq, "section": self.section, "subsection": self.subsection,
                 "task": self.task, "requirement": self.requirement, "lead_units": list(self.lead_units),
                 "responsible_units": list(self.responsible_units), "others": self.others,

@@ -1,7 +1,7 @@
 """Which unit sent which ledger, and which ledger counts when a unit sent several.
 
 A coordinator's folder holds last month's versions (旧版/), a unit's file sent twice, copies
-renamed by hand. SPEC §4: a ledger's unit is its 填报单位 cell, else a known unit name in its
+renamed by hand. docs/SPEC.md §4: a ledger's unit is its 填报单位 cell, else a known unit name in its
 file name; of several ledgers from one unit the one with the latest 填报日期 (then the latest
 file time) counts, and the others are named, never summed in.
 """

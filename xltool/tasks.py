@@ -1,6 +1,6 @@
 """Table layout → Tasks: merges resolved, blanks inherited, sections kept, units split.
 
-SPEC §1: a vertically merged cell's value belongs to every row it spans, and merges are
+docs/SPEC.md §1: a vertically merged cell's value belongs to every row it spans, and merges are
 authoritative (where a column has merges, its blank cells are blank). Where a column has
 no merges at all (a table pasted from Word), a blank cell inherits the value above only in
 a row that does not start a new task; a row starts a new task when it has its own 序号 or

@@ -1,6 +1,6 @@
 """``xltool rollup``: per-unit task figures and scores for the year-end assessment.
 
-Where a unit's figures come from (SPEC §3): the rows naming it in its own ledger (the file
+Where a unit's figures come from (docs/SPEC.md §3): the rows naming it in its own ledger (the file
 whose 填报单位 cell, else whose file name, is that unit); for a single whole-table file, all
 rows naming it. Of several ledgers from one unit only the newest counts (submissions.py).
 Overdue, due-soon and completed-late are decided by the very rule functions ``xltool check``

@@ -1,4 +1,4 @@
-"""Unit cells → unit names (SPEC §1 "Units"), and the roster they are checked against."""
+"""Unit cells → unit names (docs/SPEC.md §1 "Units"), and the roster they are checked against."""
 
 from __future__ import annotations
 
