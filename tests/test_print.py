@@ -13,8 +13,7 @@ from typer.testing import CliRunner
 
 from xltool.cli import app
 
-pytestmark = [pytest.mark.libreoffice,
-              pytest.mark.skipif(soffice() is None, reason="LibreOffice (soffice) not installed")]
+pytestmark = pytest.mark.libreoffice
 runner = CliRunner()
 EX = ROOT / "examples"
 

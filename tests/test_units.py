@@ -50,12 +50,12 @@ def test_doubled_suffix():
     assert doubled_suffix("市市场监管局") is None
 
 
+# (no character of a role word such as 牵头 or 配合: a name here is only ever a name)
 names = st.text(alphabet="市县局办委科中心甲乙丙丁政府部门", min_size=2, max_size=8)
 
 
 @given(st.lists(names, min_size=1, max_size=6), st.sampled_from(["、", "，", ",", "；", "\n"]))
 def test_split_round_trip(parts, sep):
-    parts = [p for p in parts if not p.endswith(("落实", "负责", "配合", "牵头"))]
     u = split_units(sep.join(parts))
     assert list(u.all) == list(dict.fromkeys(parts))
 
