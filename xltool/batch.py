@@ -413,8 +413,8 @@ def _duplicate_submissions(results: list[FileResult], opts: CheckOptions) -> Non
 def _batch_unit_names(results: list[FileResult], opts: CheckOptions) -> None:
     """unknown-unit without a roster: names seen once in the whole batch, one or two
     characters from a name seen often."""
-    from .rules import Hit, batch_finding, sort_findings
-    from .rules.units import near_message
+    from .rules import batch_finding, sort_findings
+    from .rules.units import batch_hits
 
     counts = Counter()
     for r in results:
@@ -423,16 +423,10 @@ def _batch_unit_names(results: list[FileResult], opts: CheckOptions) -> None:
         return
     near = near_duplicates(counts)
     for r in results:
-        added = False
-        for name, (sheet, cell, row) in r.unit_first.items():
-            if name in near:
-                sug = near[name]
-                f = batch_finding("unknown-unit", r.config_in(opts.config),
-                                  Hit(None, near_message(name, sug), name, sug, cell, row, sheet))
-                if f is not None:
-                    r.findings.append(f)
-                    added = True
-        if added:
+        config = r.config_in(opts.config)
+        found = [f for hit in batch_hits(r.unit_first, near) if (f := batch_finding("unknown-unit", config, hit))]
+        if found:
+            r.findings += found
             sort_findings(r.findings)
 
 

@@ -109,7 +109,6 @@ class Context:
     config: Config = field(default_factory=Config)
     roster: Roster | None = None
     plan: object | None = None  # xltool.plan.Plan
-    near: dict[str, str] = field(default_factory=dict)  # batch near-duplicate names
     units_ok: set = field(default_factory=set, init=False, repr=False)  # unit names that need no finding
     due_soon_until: dt.date = field(init=False, repr=False)  # the last day a deadline counts as due soon
 

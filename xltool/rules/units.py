@@ -20,7 +20,7 @@ def unknown_unit(task, table, ctx):
     if ok.issuperset(task.lead_units) and ok.issuperset(task.responsible_units):
         return None  # most rows: every name already known to be fine (two set tests in C)
     hits = []
-    roster, near = ctx.roster, ctx.near
+    roster = ctx.roster
     for fld, names in (("lead", task.lead_units), ("responsible", task.responsible_units)):
         if not names:
             continue
@@ -40,14 +40,16 @@ def unknown_unit(task, table, ctx):
             if fix:
                 hits.append(Hit(fld, f"单位“{name}”疑似多打了一个“{name[-1]}”，是否为“{fix}”？",
                                 value=name, suggestion=fix))
-            elif name in near:
-                hits.append(Hit(fld, near_message(name, near[name]), value=name, suggestion=near[name]))
             else:
                 ok.add(name)
     return hits
 
 
-def near_message(name: str, common: str) -> str:
-    """The message for a name seen once that is a typo of a common one (also used by the
-    batch runner, which finds such names across files)."""
-    return f"单位“{name}”只出现一次，与常见的“{common}”只差一两个字，是否写错？"
+def batch_hits(first_cells: dict[str, tuple], near: dict[str, str]) -> list[Hit]:
+    """unknown-unit across a batch without a roster: for the names of one file (name ->
+    its first (sheet, cell, row)) that the whole batch shows once, near a common name
+    (``near``: name -> the common one). The batch runner gives each file's hits to its own
+    config (rules.batch_finding)."""
+    return [Hit(None, f"单位“{name}”只出现一次，与常见的“{near[name]}”只差一两个字，是否写错？", name, near[name],
+                cell, row, sheet)
+            for name, (sheet, cell, row) in first_cells.items() if name in near]
