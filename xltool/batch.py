@@ -279,17 +279,39 @@ _OPTS: CheckOptions | None = None
 def _init(opts: CheckOptions) -> None:
     global _OPTS
     _OPTS = opts
+    from .isolate import fence, quiet
     from .process import worker_started
 
     worker_started()
+    quiet()
+    fence(opts.limits)
 
 
-def _work(item: tuple[str, str]) -> FileResult:
-    return check_files([item], _OPTS)[0]
+def _one_fenced(item: tuple[str, str], opts: CheckOptions) -> FileResult:
+    """One file checked in a child process of its own (xltool/isolate.py): its death or
+    overrun is this file's result."""
+    from .isolate import call
+
+    label, path = item
+    try:
+        return call(check_files, [item], opts, limits=opts.limits, label=label)[0]
+    except UnreadableFile as e:
+        return _failed(label, path, e)
 
 
 def _work_chunk(items: list[tuple[str, str]]) -> list[FileResult]:
-    return check_files(items, _OPTS)
+    """A pool worker's task: its files within the time limit (a hang ends the worker, and
+    the files left are then checked one by one)."""
+    import signal
+
+    alarm = getattr(signal, "alarm", None)  # (none on Windows)
+    if alarm is not None:
+        alarm(max(1, int(_OPTS.limits.max_seconds * len(items))))
+    try:
+        return check_files(items, _OPTS)
+    finally:
+        if alarm is not None:
+            alarm(0)
 
 
 def _pool(jobs: int):
@@ -326,14 +348,10 @@ def _parallel(items: list[tuple[str, str]], jobs: int, tick: Callable[[], None])
                     results[i] = res
                     tick()
     except BrokenProcessPool:
-        # a file made a worker die (e.g. the reader aborted): retry the rest one per process
+        # a file made a worker die (the reader aborted, ran out of memory or of time): the
+        # files left are checked one per process, so that only that file is lost
         for i in (i for i in range(len(items)) if i not in results):
-            try:
-                with _pool(1) as ex:
-                    results[i] = ex.submit(_work, items[i]).result()
-            except BrokenProcessPool:
-                results[i] = FileResult(items[i][0], "读取此文件时进程异常退出（文件可能已损坏）",
-                                        path=items[i][1])
+            results[i] = _one_fenced(items[i], _OPTS)
             tick()
     return [results[i] for i in range(len(items))]
 
@@ -361,10 +379,9 @@ def check_paths(paths: Iterable[str | Path], opts: CheckOptions, jobs: int | Non
         results = _parallel(items, min(jobs, len(items)), tick)
     else:
         results = []
-        for chunk in _chunks(len(items), 1):  # a few at a time, for check_files and for progress
-            results += check_files([items[i] for i in chunk], opts)
-            for _ in chunk:
-                tick()
+        for item in items:
+            results.append(_one_fenced(item, opts))
+            tick()
     skipped = [r for r in results if r.skipped]
     results = [r for r in results if not r.skipped]
     finish_batch(results, opts)

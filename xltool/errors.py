@@ -19,6 +19,9 @@ class UnreadableFile(XltoolError):
         self.reason = reason
         super().__init__(f"{self.path}：{reason}")
 
+    def __reduce__(self):  # (crosses from a reading child process: xltool/isolate.py)
+        return type(self), (self.path, self.reason)
+
 
 class EncryptedFile(UnreadableFile):
     """A password-protected workbook opened without (or with a wrong) password."""
@@ -39,3 +42,6 @@ class OurOutput(UnreadableFile):
     def __init__(self, path: str, kind: str):
         self.kind = kind
         super().__init__(path, f"这是 xltool 生成的{kind}，不是台账，已跳过")
+
+    def __reduce__(self):
+        return type(self), (self.path, self.kind)

@@ -91,13 +91,19 @@ class OpenedBook(NamedTuple):
 
 
 def read_book(path, password: str | None = None, limits: Limits = DEFAULT_LIMITS,
-              label: str | None = None, skip_ours: bool = False) -> Book:
+              label: str | None = None, skip_ours: bool = False, fenced: bool = True) -> Book:
     """Read every sheet of a workbook (values and merges) into plain grids.
 
-    ``label`` names the file in messages (the path as the user gave it).
+    ``label`` names the file in messages (the path as the user gave it). The file is read in
+    a child process within the limits' memory and time (``fenced``, xltool/isolate.py).
     Raises UnreadableFile, with a Chinese reason, for anything that is not a readable workbook
     (and, with ``skip_ours``, OurOutput for a workbook xltool wrote: batches skip those).
     """
+    if fenced:
+        from ..isolate import call
+
+        return call(read_book, path, password, limits, label, skip_ours, False, limits=limits,
+                    label=label or str(path))
     return open_book(path, password, limits, label, skip_ours).read()
 
 

@@ -32,6 +32,8 @@ class Limits:
     max_uncompressed_bytes: int = 300 * 1024 * 1024  # all parts of an xlsx together
     max_ratio: int = 150  # uncompressed/compressed for any part above 10 MB
     max_cells: int = 2_000_000  # rows × columns of any sheet's used area
+    max_memory_mb: int = 1024  # address space a file's reader may add (xltool/isolate.py)
+    max_seconds: float = 60  # time a file's reader may take (xltool/isolate.py)
 
     def raised(self, max_cells: int | None = None, max_mb: int | None = None) -> Limits:
         """These limits with --max-cells and --max-mb applied (None: keep)."""
