@@ -187,3 +187,84 @@ def build(folder: Path) -> list[tuple[Path, tuple]]:
 if __name__ == "__main__":
     for p, expect in build(Path(sys.argv[1])):
         print(p, expect[0])
+
+
+def shared_string_amplifier(p: Path, strings: int = 1000, length: int = 1000, cells: int = 300_000) -> Path:
+    """A thousand strings of a thousand characters, referred to from 300,000 cells: a small
+    file that expands to about 900 MB of text once every cell holds its copy."""
+    sst = (f'<?xml version="1.0" encoding="UTF-8"?><sst {NS} count="{cells}" uniqueCount="{strings}">'
+           + "".join(f"<si><t>{str(i) * (length // len(str(i)))}</t></si>" for i in range(strings)) + "</sst>")
+    head = _sheet("").split("<sheetData>")[0].encode() + b"<sheetData>"
+
+    def rows():
+        yield head
+        for r in range(cells // 10):
+            yield (f'<row r="{r + 1}">' + "".join(f'<c r="{chr(65 + c)}{r + 1}" t="s"><v>{(r * 10 + c) % strings}</v></c>'
+                                                 for c in range(10)) + "</row>").encode()
+        yield b"</sheetData></worksheet>"
+
+    return minimal_xlsx(p, b"", sst, sheet_chunks=rows())
+
+
+def ods_file(p: Path) -> Path:
+    """An OpenDocument spreadsheet whose one row is repeated a million times."""
+    content = ('<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+               'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+               'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+               'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet>'
+               '<table:table table:name="台账"><table:table-row table:number-rows-repeated="1000000">'
+               '<table:table-cell table:number-columns-repeated="1000"><text:p>x</text:p></table:table-cell>'
+               "</table:table-row></table:table></office:spreadsheet></office:body></office:document-content>")
+    with zipfile.ZipFile(p, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr("content.xml", content)
+    return p
+
+
+def word_grid_bomb(p: Path, rows: int = 2000, span: int = 100_000) -> Path:
+    """A Word table of 2,000 rows whose cells each span 100,000 grid columns."""
+    import docx
+
+    d = docx.Document()
+    d.add_paragraph("关于印发2020年政务公开工作要点的通知")
+    t = d.add_table(rows=1, cols=2)
+    t.cell(0, 0).text, t.cell(0, 1).text = "工作任务", "牵头单位"
+    d.save(p)
+    row = (f'<w:tr><w:tc><w:tcPr><w:gridSpan w:val="{span}"/></w:tcPr><w:p><w:r><w:t>x</w:t></w:r></w:p></w:tc>'
+           "</w:tr>")
+    with zipfile.ZipFile(p) as zin:
+        parts = {i.filename: zin.read(i) for i in zin.infolist()}
+    doc = parts["word/document.xml"].decode("utf-8")
+    parts["word/document.xml"] = doc.replace("</w:tbl>", row * rows + "</w:tbl>", 1).encode("utf-8")
+    with zipfile.ZipFile(p, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    return p
+
+
+def word_with_comment_and_pi(p: Path) -> Path:
+    """A notice whose title paragraph holds an XML comment and a processing instruction."""
+    import docx
+
+    d = docx.Document()
+    d.add_paragraph("关于印发2020年政务公开工作要点的通知")
+    t = d.add_table(rows=2, cols=3)
+    for c, v in enumerate(("工作任务", "牵头单位", "时限要求")):
+        t.cell(0, c).text = v
+    for c, v in enumerate(("1.公开预算", "县财政局", "2020年底前")):
+        t.cell(1, c).text = v
+    d.save(p)
+    with zipfile.ZipFile(p) as zin:
+        parts = {i.filename: zin.read(i) for i in zin.infolist()}
+    parts["word/document.xml"] = parts["word/document.xml"].replace(
+        b"<w:r>", b"<!-- a comment --><?pi data?><w:r>", 1)
+    with zipfile.ZipFile(p, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    return p
+
+
+CASES += [
+    ("共享字符串放大.xlsx", shared_string_amplifier, ("error", "共享字符串")),
+    ("开放文档.xlsx", ods_file, ("error", "OpenDocument")),
+]

@@ -101,7 +101,8 @@ def test_read_only_input_with_chinese_path(corpus, tmp_path):
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="measures the child's peak memory with resource (POSIX)")
-@pytest.mark.parametrize("name", ["压缩炸弹.xlsx", "超远单元格.xlsx", "实体膨胀-共享字符串.xlsx"])
+@pytest.mark.parametrize("name", ["压缩炸弹.xlsx", "超远单元格.xlsx", "实体膨胀-共享字符串.xlsx", "共享字符串放大.xlsx",
+                                  "开放文档.xlsx"])
 def test_bombs_are_refused_fast_and_small(corpus, name):
     path = next(p for p, _ in corpus if p.name == name)
     code = ("import resource, subprocess, sys, time; t = time.time(); "
@@ -216,3 +217,22 @@ def test_a_far_cell_in_a_sheet_outside_the_usual_folder_is_refused(tmp_path):
     res = subprocess.run([sys.executable, "-m", "xltool", "inspect", str(path)], capture_output=True, text=True,
                          timeout=120)
     assert res.returncode == 2 and "区域过大" in res.stderr, (res.returncode, res.stderr[-300:])
+
+
+@pytest.mark.parametrize("builder, words", [("word_grid_bomb", "超过 2000000 个单元格上限"),
+                                            ("word_with_comment_and_pi", None)])
+def test_word_notices_built_to_hurt_are_refused_or_read(tmp_path, builder, words):
+    """A table grid bomb is refused before python-docx lays it out; a comment or processing
+    instruction inside a paragraph is read past. Either way one line, in a few seconds."""
+    import hostile
+
+    path = getattr(hostile, builder)(tmp_path / "通知.docx")
+    start = time.monotonic()
+    res = subprocess.run([sys.executable, "-m", "xltool", "import", str(path), "-o", str(tmp_path / "台账.xlsx")],
+                         capture_output=True, text=True, timeout=120)
+    assert time.monotonic() - start < 10
+    assert "Traceback" not in res.stderr
+    if words:
+        assert res.returncode == 2 and words in res.stderr, res.stderr[-300:]
+    else:
+        assert res.returncode == 0 and "已导入 1 行任务" in res.stderr, res.stderr[-300:]

@@ -56,8 +56,18 @@ def table_grid(table, name: str) -> Grid:
 
 
 def read_docx(path: str, label: str) -> tuple[list[Grid], list[str]]:
-    """(one grid per table, the text paragraphs of the document before the first table)."""
+    """(one grid per table, the text paragraphs of the document before the first table).
+    Whatever python-docx or lxml raise on a broken document is an UnreadableFile."""
     doc = _open(path, label)
+    try:
+        return _tables_and_context(doc)
+    except (UnreadableFile, MemoryError):
+        raise
+    except Exception as e:
+        raise UnreadableFile(label, f"无法读取 Word 文档中的表格（{type(e).__name__}）") from None
+
+
+def _tables_and_context(doc) -> tuple[list[Grid], list[str]]:
     grids = [table_grid(t, f"表{i + 1}") for i, t in enumerate(doc.tables)]
     context = []
     body = doc.element.body
@@ -66,7 +76,9 @@ def read_docx(path: str, label: str) -> tuple[list[Grid], list[str]]:
         if tag == "tbl":
             break
         if tag == "p":
-            text = "".join(t.text or "" for t in child.iter() if t.tag.endswith("}t")).strip()
+            # (comments and processing instructions have a tag that is not a string)
+            text = "".join(t.text or "" for t in child.iter() if isinstance(t.tag, str) and t.tag.endswith("}t"))
+            text = text.strip()
             if text:
                 context.append(text)
     return grids, context

@@ -32,6 +32,8 @@ class Limits:
     max_uncompressed_bytes: int = 300 * 1024 * 1024  # all parts of an xlsx together
     max_ratio: int = 150  # uncompressed/compressed for any part above 10 MB
     max_cells: int = 2_000_000  # rows × columns of any sheet's used area
+    max_docx_mb: int = 50  # a Word notice's document.xml (a real one: well under 1 MB)
+    max_text_mb: int = 256  # text the shared strings expand to, over every cell that refers to them
     max_memory_mb: int = 1024  # address space a file's reader may add (xltool/isolate.py)
     max_seconds: float = 60  # time a file's reader may take (xltool/isolate.py)
 
@@ -137,7 +139,7 @@ def sheet_parts(zf, names: dict, path: str) -> dict[str, str]:
 
 def check_zip(path: str, source: str | bytes, limits: Limits, errors: dict | None = None,
               skip_ours: bool = False) -> str:
-    """Check an OOXML package (a file path or its bytes); return 'xlsx', 'docx' or 'ods'.
+    """Check an OOXML package (a file path or its bytes); return 'xlsx' or 'docx'.
 
     ``path`` names the file in messages. Raises UnreadableFile / LimitExceeded. When
     ``errors`` is a dict it receives {sheet name: {"B7": "#REF!"}}: formula error values,
@@ -159,14 +161,17 @@ def check_zip(path: str, source: str | bytes, limits: Limits, errors: dict | Non
 
 
 def _check_package(path: str, zf: zipfile.ZipFile, limits: Limits, errors: dict | None, skip_ours: bool) -> str:
-    """The kind of a zip package ("xlsx", "docx", "ods") once it is known to be safe to read."""
+    """The kind of a zip package ("xlsx" or "docx") once it is known to be safe to read."""
     infos = zf.infolist()
     names = {i.filename.replace("\\", "/").lower(): i for i in infos}
     if "word/document.xml" in names and "xl/workbook.xml" not in names:
+        _check_sizes(path, infos, limits)
+        _check_word_tables(path, zf, names["word/document.xml"], limits)
         return "docx"
     if not any(n.startswith("xl/") for n in names):
-        if "content.xml" in names:
-            return "ods"
+        if "content.xml" in names:  # (a reader expands its repeated rows and columns: unbounded)
+            raise UnreadableFile(path, "这是 OpenDocument 表格（.ods，WPS 或 LibreOffice 的格式），"
+                                       "请在 WPS 或 LibreOffice 中另存为 Excel 工作簿（.xlsx）后再检查")
         raise UnreadableFile(path, "文件是压缩包，但不是 Excel 工作簿（缺少 xl/workbook.xml）")
     custom = names.get("docprops/custom.xml")
     if skip_ours and custom is not None and custom.file_size <= 2**20:  # (WPS writes one into every file)
@@ -174,6 +179,7 @@ def _check_package(path: str, zf: zipfile.ZipFile, limits: Limits, errors: dict 
         if kind:
             raise OurOutput(path, kind)
     _check_sizes(path, infos, limits)
+    _check_shared_text(path, zf, names, limits)
     # Entity declarations (billion laughs, XXE) need no scan of ours: calamine's XML
     # parser refuses unknown entities and openpyxl parses through defusedxml.
     found_by_part = _scan_sheets(path, zf, names, limits, errors is not None)
@@ -195,6 +201,101 @@ def _check_sizes(path: str, infos: list[zipfile.ZipInfo], limits: Limits) -> Non
         if i.file_size > 10 * 2**20 and i.file_size > limits.max_ratio * max(i.compress_size, 1):
             raise LimitExceeded(path, f"部件 {i.filename} 压缩比异常（{i.file_size // max(i.compress_size, 1)} 倍，"
                                       "疑似压缩炸弹），已拒绝读取")
+
+
+_WORD_ROW = re.compile(rb"<w:tr[\s>/]")
+_WORD_GRID_COL = re.compile(rb"<w:gridCol[\s>/]")
+_WORD_SPAN = re.compile(rb"""<w:gridSpan\s[^>]*?w:val\s*=\s*["']\s*0*(\d{1,12})""")
+
+
+def _check_word_tables(path: str, zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits) -> None:
+    """Refuse a Word document too large to be a notice, or whose tables would lay out more
+    grid positions than a sheet may have cells (python-docx builds every one of them): rows
+    × the widest of the declared grid and any cell's span."""
+    if info.file_size > limits.max_docx_mb * 2**20:
+        raise LimitExceeded(path, f"Word 文档正文解压后 {info.file_size // 2**20} MB，超过上限 "
+                                  f"{limits.max_docx_mb} MB，已拒绝读取")
+    rows = cols = span = 0
+
+    def look(buf: bytes) -> bool:
+        nonlocal rows, cols, span
+        rows += len(_WORD_ROW.findall(buf))  # (upper bounds: chunks overlap a little)
+        cols = max(cols, len(_WORD_GRID_COL.findall(buf)))
+        spans = _WORD_SPAN.findall(buf)
+        if spans:
+            span = max(span, max(map(int, spans)))
+        return False
+
+    _scan_part(zf, info, look, False)
+    if rows * max(cols, span) > limits.max_cells:
+        raise LimitExceeded(path, f"Word 文档中的表格约 {rows} 行 × {max(cols, span)} 列，超过 "
+                                  f"{limits.max_cells} 个单元格上限（疑似构造的文件），已拒绝读取")
+
+
+# the fewest bytes a cell that refers to a shared string takes: <c t="s"><v>0</v></c>
+_LEAST_CELL = 20
+# what a reader spends on each cell's text beyond its characters (a Python str's header)
+_PER_CELL = 50
+_SI_TAG = re.compile(rb"<(/?)(?:\w+:)?si\b")
+_S_CELL = re.compile(rb"""\bt\s*=\s*["']s["'][^>]*>\s*<(?:\w+:)?v\s*>\s*(\d{1,10})""")
+
+
+def _check_shared_text(path: str, zf: zipfile.ZipFile, names: dict[str, zipfile.ZipInfo], limits: Limits) -> None:
+    """Refuse a workbook whose shared strings, copied into every cell that refers to them,
+    come to more text than ``max_text_mb`` (a few long strings referred to from hundreds of
+    thousands of cells: a small file, gigabytes once read). Two bounds from the part sizes
+    settle a real ledger at once; only past them are the references counted."""
+    sst = names.get("xl/sharedstrings.xml")
+    if sst is None:
+        return
+    cap = limits.max_text_mb * 2**20
+    parts = [i for n, i in names.items() if n.startswith("xl/") and n.endswith(".xml") and i is not sst]
+    most_cells = sum(i.file_size for i in parts) // _LEAST_CELL
+    if most_cells * (sst.file_size + _PER_CELL) <= cap:
+        return
+    lengths = _si_lengths(zf, sst)
+    if not lengths or most_cells * (max(lengths) + _PER_CELL) <= cap:
+        return
+    total = 0
+    n = len(lengths)
+    for info in parts:
+        def look(buf: bytes) -> bool:
+            nonlocal total
+            for m in _S_CELL.finditer(buf):  # (an upper bound: chunks overlap a little)
+                i = int(m.group(1))
+                total += (lengths[i] if i < n else 0) + _PER_CELL
+            return False
+
+        _scan_part(zf, info, look, False)
+        if total > cap:
+            raise LimitExceeded(path, f"共享字符串被各单元格引用后展开为约 {total // 2**20} MB 文本，超过上限 "
+                                      f"{limits.max_text_mb} MB（疑似构造的文件），已拒绝读取")
+
+
+def _si_lengths(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> list[int]:
+    """The length in bytes of each shared string's XML (markup included: an upper bound of its text)."""
+    lengths: list[int] = []
+    start = None
+    base = 0
+    buf = b""
+    with zf.open(info) as fh:
+        while True:
+            chunk = fh.read(1 << 20)
+            buf += chunk
+            end = len(buf) if not chunk else max(0, len(buf) - 16)  # (a tag is shorter than 16 bytes)
+            for m in _SI_TAG.finditer(buf):
+                if m.start() >= end:
+                    break
+                if m.group(1):
+                    if start is not None:
+                        lengths.append(base + m.start() - start)
+                        start = None
+                else:
+                    start = base + m.end()
+            buf = buf[end:]
+            base += end
+            if not chunk:
+                return lengths
 
 
 def _scan_sheets(path: str, zf: zipfile.ZipFile, names: dict[str, zipfile.ZipInfo], limits: Limits,
