@@ -2,6 +2,7 @@
 the batch goes on; inputs are never changed; bombs are refused fast and small."""
 
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -236,3 +237,32 @@ def test_word_notices_built_to_hurt_are_refused_or_read(tmp_path, builder, words
         assert res.returncode == 2 and words in res.stderr, res.stderr[-300:]
     else:
         assert res.returncode == 0 and "已导入 1 行任务" in res.stderr, res.stderr[-300:]
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="a file name of raw bytes needs a byte-named file system")
+def test_a_file_name_that_is_not_utf8_is_shown_with_replacement_and_still_checked(tmp_path):
+    """A GBK-named ledger from a Windows share: every output names it with U+FFFD, reads it by
+    its real name, and nothing crashes (JSON, CSV, report, annotated copies, roll-up, inspect, fill)."""
+    from ledgers import make_ledger
+
+    folder = tmp_path / "台账"
+    make_ledger(folder / "县政府办.xlsx", [[1, "任务甲", "县政府办", None, "2020年底前", "推进中"]])
+    gbk = os.path.join(os.fsencode(folder), "县财政局".encode("gbk") + b".xlsx")
+    make_ledger(tmp_path / "x.xlsx", [[1, "任务乙", "县财政局", None, "2020年6月底前", "推进中"]],
+                preamble=["填报单位：县财政局"])
+    shutil.copy(tmp_path / "x.xlsx", gbk)
+    before = digest(folder)
+    args = [str(folder), "--as-of", "2020-11-20"]
+    res = runner.invoke(app, ["check", *args, "--json", "-o", str(tmp_path / "结果.xlsx"), "--annotate",
+                              str(tmp_path / "标注")])
+    assert res.exit_code == 1, res.output
+    names = sorted(os.path.basename(f["file"]) for f in json.loads(res.stdout)["files"])
+    assert "县政府办.xlsx" in names and any("\ufffd" in n for n in names)
+    assert len(list((tmp_path / "标注").iterdir())) == 2 and (tmp_path / "结果.xlsx").exists()
+    assert "\ufffd" in runner.invoke(app, ["check", *args, "--format", "csv"]).stdout
+    doc = json.loads(runner.invoke(app, ["rollup", *args, "--json", "-o", str(tmp_path / "汇总.xlsx")]).stdout)
+    assert {u["unit"] for u in doc["units"]} == {"县政府办", "县财政局"}
+    res = runner.invoke(app, ["inspect", os.fsdecode(gbk), "--json"])
+    assert res.exit_code == 0 and "\ufffd" in json.loads(res.stdout)["file"]
+    assert runner.invoke(app, ["fill", os.fsdecode(gbk), "-o", str(tmp_path / "填充.xlsx")]).exit_code == 0
+    assert digest(folder) == before

@@ -21,6 +21,7 @@ from .config import Config, sheet_config
 from .errors import OurOutput, UnreadableFile, UsageError
 from .grid import DEFAULT_LIMITS, SPREADSHEET_SUFFIXES, Limits
 from .model import Finding, Records
+from .textnorm import shown_name
 from .units import Roster, near_duplicates
 
 
@@ -129,12 +130,13 @@ def discover(paths: Iterable[str | Path]) -> list[tuple[str, str]]:
                     if name.startswith(("~$", ".~xltool-")) or not name.lower().endswith(SPREADSHEET_SUFFIXES):
                         continue
                     f = os.path.join(root, name)
-                    out.append((f, f))
+                    out.append((shown_name(f), f))
         elif os.path.basename(p).startswith("~$"):
             continue
         else:
-            out.append((p, p))
+            out.append((shown_name(p), p))
     return out
+
 
 
 def _file_roster(ledger, opts: CheckOptions) -> Roster | None:

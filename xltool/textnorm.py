@@ -100,3 +100,13 @@ def cn_numerals_to_digits(text: str, only_before: str = "年月日个季") -> st
         return m.group(0)
 
     return _CN_NUM.sub(repl, text)
+
+
+def shown_name(path: str) -> str:
+    """A path as messages and outputs show it: bytes of a name that are not UTF-8 (a GBK name
+    from a Windows share) become U+FFFD; the file itself is still read by its real name."""
+    try:
+        path.encode("utf-8")
+        return path
+    except UnicodeEncodeError:
+        return path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")

@@ -11,6 +11,7 @@ from typing import NamedTuple
 
 from ..errors import EncryptedFile, LimitExceeded, UnreadableFile
 from ..model import Book, parse_cell
+from ..textnorm import shown_name
 from .guard import DEFAULT_LIMITS, Limits, check_zip, not_a_workbook_reason, sniff
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls")
@@ -103,7 +104,7 @@ def read_book(path, password: str | None = None, limits: Limits = DEFAULT_LIMITS
         from ..isolate import call
 
         return call(read_book, path, password, limits, label, skip_ours, False, limits=limits,
-                    label=label or str(path))
+                    label=shown_name(label or str(path)))
     return open_book(path, password, limits, label, skip_ours).read()
 
 
@@ -117,7 +118,7 @@ def open_book(path, password: str | None = None, limits: Limits = DEFAULT_LIMITS
     Raises UnreadableFile, with a Chinese reason; the returned call may raise it too.
     """
     p = Path(path)
-    label = label or str(path)
+    label = shown_name(label or str(path))
     size, data, head = _head(label, p, limits)
     kind = sniff(head)
     if kind == "zip":

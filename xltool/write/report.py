@@ -9,6 +9,7 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from ..textnorm import shown_name
 from .atomic import save_workbook
 from .cells import put
 from .styles import SEVERITY_CN, SEVERITY_FILL, body_row, fit_rows, header_row, link, location, print_a4
@@ -16,8 +17,11 @@ from .styles import SEVERITY_CN, SEVERITY_FILL, body_row, fit_rows, header_row, 
 SOURCE_TIP = "打开该文件并定位到此单元格"
 
 
-def link_target(source: str, report_dir: Path) -> str:
-    """The checked file as seen from the report's folder (relative where possible)."""
+def link_target(source: str, report_dir: Path) -> str | None:
+    """The checked file as seen from the report's folder (relative where possible); None for
+    a file whose name is not UTF-8 (a link cannot name it)."""
+    if shown_name(source) != source:
+        return None
     try:
         return os.path.relpath(Path(source).resolve(), report_dir.resolve()).replace(os.sep, "/")
     except ValueError:  # another drive on Windows
@@ -31,7 +35,7 @@ def shown_path(file: str, path: str | None, folder: Path) -> str:
         rel = os.path.relpath(Path(path or file).resolve(), folder.resolve())
     except ValueError:  # another drive on Windows
         return file
-    return file if rel.startswith("..") else rel.replace(os.sep, "/")
+    return file if rel.startswith("..") else shown_name(rel.replace(os.sep, "/"))
 
 
 def write_report(report, out: Path, replace: bool = True) -> None:
@@ -74,9 +78,10 @@ def write_report(report, out: Path, replace: bool = True) -> None:
             body_row(fs, r, [shown_path(f.file, f.path, base), sheet, cell, rule, code, SEVERITY_CN[sev], msg, value, sug],
                      wrap=True)
             fs.cell(r, 6).fill = SEVERITY_FILL[sev]
-            if f.path:
-                link(fs.cell(r, 3 if cell else 1), location(sheet, cell or "A1") if sheet else None,
-                     link_target(f.path, base), SOURCE_TIP)
+            target = link_target(f.path, base) if f.path else None
+            if target is not None:
+                link(fs.cell(r, 3 if cell else 1), location(sheet, cell or "A1") if sheet else None, target,
+                     SOURCE_TIP)
     fs.freeze_panes = "A2"
     fit_rows(fs, 2)
     print_a4(fs, landscape=True, title_rows=1, footer=footer)

@@ -113,7 +113,9 @@ def _overdue_sheet(ws, result, base: Path, footer: str) -> None:
         body_row(ws, r, [row.file, row.sheet, cell_ref, "、".join(row.units), t.task, t.deadline.text,
                          t.deadline.due, t.status or "未填写"], wrap=True)
         ws.cell(r, 7).number_format = "yyyy-mm-dd"
-        link(ws.cell(r, 3), location(row.sheet, cell_ref), link_target(row.path, base), SOURCE_TIP)
+        target = link_target(row.path, base)
+        if target is not None:
+            link(ws.cell(r, 3), location(row.sheet, cell_ref), target, SOURCE_TIP)
         ws.cell(r, 8).fill = SEVERITY_FILL["error"]
         r += 1
     ws.freeze_panes = "A2"
