@@ -128,13 +128,27 @@ def test_limits_are_configurable(corpus, tmp_path):
     assert res.exit_code == 2 and "上限" in res.stdout
 
 
-def test_mutation_fuzz_fixed_cases():
+def _fuzz(cases: int, seed: int) -> None:
     from fuzz_ledgers import run
 
-    res = run(cases=150, seed=7, jobs=2)
-    assert res["cases"] == 150
-    assert res["internal"] == []
+    res = run(cases=cases, seed=seed, jobs=2)
+    assert res["cases"] == cases
+    assert res["internal"] == []  # no crash of ours, no reader that died
     assert res["statuses"]["error"] > 0 and res["statuses"]["ok"] + res["statuses"]["findings"] > 0
+    assert res["changed"] == []
+    assert res["worker_rss_mb"] < 500
+    assert res["wall"] < 0.5 * cases  # (on average: a file that hangs would cost the limit, 60 s)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="measures the workers' peak memory with resource (POSIX)")
+def test_mutation_fuzz_fixed_cases():
+    _fuzz(300, seed=7)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(sys.platform == "win32", reason="measures the workers' peak memory with resource (POSIX)")
+def test_mutation_fuzz_at_length():
+    _fuzz(5000, seed=11)
 
 
 

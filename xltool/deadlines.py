@@ -52,7 +52,7 @@ _YMD = re.compile(
 _HALF = re.compile(r"^(?:(?P<y>\d{4})年)?(?P<h>上半年|下半年|年中|年底|年末|年内|全年)(?:之前|以前|前|止)?$")
 _QUARTER = re.compile(r"^(?:(?P<y>\d{4})年)?第?(?P<q>[1-4])季度?(?:末|底)?(?:之前|以前|前|止)?$")
 _RELATIVE = re.compile(
-    r"^(?P<anchor>.*?)(?P<n>\d+)(?P<unit>个月|月|个工作日|工作日|日|天|个星期|周)(?:内|以内|之内)$"
+    r"^(?P<anchor>.*?)(?<!\d)(?P<n>\d+)(?P<unit>个月|月|个工作日|工作日|日|天|个星期|周)(?:内|以内|之内)$"
 )
 _FILLER = re.compile(r"(完成|办结|到位|为止)$")
 
@@ -172,8 +172,13 @@ def parse_deadline(value, year: int | None = None, issued: dt.date | None = None
 MAX_DAYS_AHEAD = 3660  # a relative deadline longer than ten years is a typing error
 
 
+MAX_CHARS = 200  # a deadline cell longer than this is a paragraph, not a deadline
+
+
 @lru_cache(maxsize=4096)
 def _parse_text(text: str, year: int | None, issued: dt.date | None) -> Deadline:
+    if len(text) > MAX_CHARS:
+        return Deadline(text, "unknown", None, (), f"时限文字超过 {MAX_CHARS} 字，不像是时限")
     t = _normalise(text)
     if not t:
         return Deadline(text, "none")

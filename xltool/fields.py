@@ -70,7 +70,8 @@ KIND_LABELS: dict[str, dict[str, str]] = {
 _WORDS: list[tuple[str, str]] = sorted(
     ((w, f.key) for f in FIELDS for w in f.words), key=lambda p: -len(p[0])
 )
-_BRACKETED = re.compile(r"[（(【\[].*?[）)】\]]")
+# (no bracket inside: linear on a cell of ten thousand open brackets)
+_BRACKETED = re.compile(r"[（(【\[][^（(【\[）)】\]]*[）)】\]]")
 _SPACE = re.compile(r"\s+")
 
 
@@ -82,12 +83,17 @@ def header_key(text: str) -> str:
     return t.strip(":：*")
 
 
+HEADER_CHARS = 60  # a longer cell is a sentence, not a header
+
+
 def match_header(text: str) -> str | None:
     """The canonical field a header cell names, or None.
 
     Exact match first; else the longest header word the cell starts or ends with,
     as long as the cell is only a little longer than the word (a sentence is not a header).
     """
+    if len(text) > HEADER_CHARS:
+        return None
     key = header_key(text)
     if not key:
         return None
