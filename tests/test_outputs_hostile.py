@@ -7,6 +7,7 @@ import json
 import os
 import re
 import stat
+import sys
 import zipfile
 from pathlib import Path
 
@@ -246,3 +247,59 @@ def test_dates_out_of_range_are_refused(tmp_path):
     for args in (["rollup", str(led), "--as-of", "9999-12-31"], ["check", str(led), "--as-of", "0001-01-01"]):
         res = runner.invoke(app, args)
         assert res.exit_code == 2 and "年份超出" in res.stderr
+
+
+def _cli(*args):
+    from typer.testing import CliRunner
+
+    from xltool.cli import app
+
+    return CliRunner().invoke(app, list(args))
+
+
+@pytest.mark.parametrize("command", ["check-report", "rollup", "fill", "template"])
+def test_an_output_under_a_file_is_one_chinese_line(tmp_path, command):
+    from ledgers import make_ledger
+
+    led = make_ledger(tmp_path / "县政府办.xlsx", [[1, "任务甲", "县政府办", None, "2020年底前", "推进中"]])
+    out = str(led) + "/结果.xlsx"  # a path below a regular file
+    args = {"check-report": ["check", str(led), "-o", out], "rollup": ["rollup", str(led), "-o", out],
+            "fill": ["fill", str(led), "-o", out], "template": ["template", "new", "分工", "-o", out]}[command]
+    res = _cli(*args)
+    assert res.exit_code == 2, res.output
+    assert f"无法写出 {out}：路径中有一段是文件而不是文件夹" in res.stderr
+
+
+@pytest.fixture
+def full_disk(tmp_path):
+    """A 64 KB file system (tmpfs), where it can be mounted (root on Linux)."""
+    import subprocess
+
+    mnt = tmp_path / "小盘"
+    mnt.mkdir()
+    if sys.platform != "linux" or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mnt)],
+                                                 capture_output=True).returncode != 0:
+        pytest.skip("cannot mount a small tmpfs here")
+    yield mnt
+    subprocess.run(["umount", str(mnt)], capture_output=True)
+
+
+def test_a_full_disk_is_one_line_and_the_old_file_stays(full_disk):
+    from ledgers import make_ledger
+
+    ledgers = full_disk.parent / "台账"
+    make_ledger(ledgers / "县政府办.xlsx", [[1, "任务甲", "县政府办", None, "2020年6月底前", "推进中"]])
+    old = full_disk / "汇总.xlsx"
+    old.write_bytes(b"an old summary the user keeps")
+    fd = os.open(full_disk / "填满.bin", os.O_WRONLY | os.O_CREAT)  # the disk filled by something else
+    try:
+        while os.write(fd, b"x" * 1024):
+            pass
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+    res = _cli("check", str(ledgers), "--as-of", "2020-11-20", "-o", str(full_disk / "结果.xlsx"))
+    assert res.exit_code == 2 and "磁盘空间不足" in res.stderr, res.output
+    assert sorted(p.name for p in full_disk.iterdir()) == ["填满.bin", "汇总.xlsx"]  # no partial file left behind
+    assert old.read_bytes() == b"an old summary the user keeps"

@@ -397,7 +397,10 @@ def rollup(
         from .write.summary import write_summary
 
         Progress("汇总").step(f"写出 {out}")
-        write_summary(result, out, replace=force)
+        try:
+            write_summary(result, out, replace=force)
+        except UsageError as e:
+            fail(str(e))
         err(f"汇总已写入 {out}")
     if form == Format.json:
         print_json(result.to_json())

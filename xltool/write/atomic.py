@@ -94,12 +94,45 @@ def _remove_stale(folder: Path) -> None:
             continue
 
 
+def write_failure(out: Path, e: OSError) -> UsageError:
+    """Why ``out`` could not be written, in one Chinese line that names it."""
+    import errno
+
+    code = e.errno
+    if getattr(e, "winerror", None) in (32, 33):  # (Windows: the file is open in another program)
+        cause = "文件正被其他程序（如 Excel 或 WPS）打开，请关闭后重试"
+    elif code == errno.ENOSPC or code == getattr(errno, "EDQUOT", -1):
+        cause = "磁盘空间不足"
+    elif code in (errno.EACCES, errno.EPERM):
+        cause = "没有写入权限"
+    elif code == errno.EROFS:
+        cause = "所在位置是只读的"
+    elif code in (errno.ENOTDIR, errno.EEXIST):
+        cause = "路径中有一段是文件而不是文件夹"
+    elif code == errno.ENOENT:
+        cause = "路径不存在"
+    else:
+        cause = e.strerror or type(e).__name__
+    return UsageError(f"无法写出 {out}：{cause}（原有文件未改动）")
+
+
 @contextlib.contextmanager
 def atomic_path(out: Path, replace: bool = True):
     """Yield a temporary path beside ``out``; on success it becomes ``out``, with the mode
     the user's umask gives a new file. Without ``replace`` the last step is exclusive: a file
-    that appeared at ``out`` meanwhile (another writer) is kept and the write refused."""
+    that appeared at ``out`` meanwhile (another writer) is kept and the write refused. Any
+    failure of the file system (a full disk, no permission, a path under a file) is a
+    UsageError naming ``out``; a file already there is left as it was."""
     out = Path(out)
+    try:
+        with _atomic_path(out, replace) as tmp:
+            yield tmp
+    except OSError as e:
+        raise write_failure(out, e) from None
+
+
+@contextlib.contextmanager
+def _atomic_path(out: Path, replace: bool):
     out.parent.mkdir(parents=True, exist_ok=True)
     _remove_stale(out.parent)
     fd, tmp = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-", suffix=out.suffix, dir=out.parent)
