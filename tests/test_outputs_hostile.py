@@ -281,7 +281,8 @@ def full_disk(tmp_path):
                                                  capture_output=True).returncode != 0:
         pytest.skip("cannot mount a small tmpfs here")
     yield mnt
-    subprocess.run(["umount", str(mnt)], capture_output=True)
+    got = subprocess.run(["umount", str(mnt)], capture_output=True, text=True)
+    assert got.returncode == 0, f"a file on the small disk is still open: {got.stderr}"
 
 
 def test_a_full_disk_is_one_line_and_the_old_file_stays(full_disk):

@@ -174,7 +174,8 @@ def save_workbook(wb, out: Path, mark: str | None = None, password: str | None =
         mark_output(wb, mark)
     with atomic_path(out, replace) as tmp:
         if password is None:
-            wb.save(tmp)
+            with open(tmp, "wb") as fh:  # (ours to close: openpyxl leaves its file open when a write fails)
+                wb.save(fh)
             return
         import io
 
