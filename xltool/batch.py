@@ -278,6 +278,12 @@ def check_ledger(ledger, opts: CheckOptions, path: str | None = None) -> FileRes
 _OPTS: CheckOptions | None = None
 
 
+def set_worker_options(opts: CheckOptions) -> None:
+    """What the pool's initializer hands each worker (the options, their limits)."""
+    global _OPTS
+    _OPTS = opts
+
+
 def _init(opts: CheckOptions) -> None:
     global _OPTS
     _OPTS = opts
@@ -289,31 +295,37 @@ def _init(opts: CheckOptions) -> None:
     fence(opts.limits)
 
 
-def _one_fenced(item: tuple[str, str], opts: CheckOptions) -> FileResult:
-    """One file checked in a child process of its own (xltool/isolate.py): its death or
-    overrun is this file's result."""
+def _fenced(items: list[tuple[str, str]], opts: CheckOptions) -> list[FileResult]:
+    """Files checked in one fenced child process (xltool/isolate.py); if it dies or overruns,
+    each file again in a child of its own, whose death or overrun is that file's result."""
     from .isolate import call
 
-    label, path = item
     try:
-        return call(check_files, [item], opts, limits=opts.limits, label=label)[0]
+        return call(check_files, items, opts, limits=opts.limits, label=items[0][0])
     except UnreadableFile as e:
-        return _failed(label, path, e)
+        if len(items) == 1:
+            return [_failed(*items[0], e)]
+    return [r for item in items for r in _fenced([item], opts)]
 
 
-def _work_chunk(items: list[tuple[str, str]]) -> list[FileResult]:
-    """A pool worker's task: its files within the time limit (a hang ends the worker, and
-    the files left are then checked one by one)."""
+def in_time(func: Callable, items: list, *args):
+    """``func(items, *args)`` in a pool worker within the time limit for that many files (a
+    hang ends the worker, and the files left are then read one by one)."""
     import signal
 
     alarm = getattr(signal, "alarm", None)  # (none on Windows)
     if alarm is not None:
         alarm(max(1, int(_OPTS.limits.max_seconds * len(items))))
     try:
-        return check_files(items, _OPTS)
+        return func(items, *args)
     finally:
         if alarm is not None:
             alarm(0)
+
+
+def _work_chunk(items: list[tuple[str, str]]) -> list[FileResult]:
+    """A pool worker's task: its files, within the time limit."""
+    return in_time(check_files, items, _OPTS)
 
 
 def _pool(jobs: int):
@@ -353,7 +365,7 @@ def _parallel(items: list[tuple[str, str]], jobs: int, tick: Callable[[], None])
         # a file made a worker die (the reader aborted, ran out of memory or of time): the
         # files left are checked one per process, so that only that file is lost
         for i in (i for i in range(len(items)) if i not in results):
-            results[i] = _one_fenced(items[i], _OPTS)
+            results[i] = _fenced([items[i]], _OPTS)[0]
             tick()
     return [results[i] for i in range(len(items))]
 
@@ -381,9 +393,10 @@ def check_paths(paths: Iterable[str | Path], opts: CheckOptions, jobs: int | Non
         results = _parallel(items, min(jobs, len(items)), tick)
     else:
         results = []
-        for item in items:
-            results.append(_one_fenced(item, opts))
-            tick()
+        for chunk in _chunks(len(items), 1):  # a few at a time, for check_files and for progress
+            results += _fenced([items[i] for i in chunk], opts)
+            for _ in chunk:
+                tick()
     skipped = [r for r in results if r.skipped]
     results = [r for r in results if not r.skipped]
     finish_batch(results, opts)

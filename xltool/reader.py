@@ -66,10 +66,12 @@ def tables_of_grid(grid: Grid, year: int | None = None, issued: dt.date | None =
 
 def read_ledger(path, year: int | None = None, issued: dt.date | None = None,
                 as_of: dt.date | None = None, password: str | None = None,
-                limits: Limits = DEFAULT_LIMITS, label: str | None = None, skip_ours: bool = False) -> Ledger:
+                limits: Limits = DEFAULT_LIMITS, label: str | None = None, skip_ours: bool = False,
+                fenced: bool = True) -> Ledger:
     """Read a workbook and every task table in it. Raises UnreadableFile (OurOutput for
-    a workbook xltool wrote, with ``skip_ours``)."""
-    book = read_book(path, password=password, limits=limits, label=label, skip_ours=skip_ours)
+    a workbook xltool wrote, with ``skip_ours``). ``fenced``: the file is read in a child
+    process (grid.read_book)."""
+    book = read_book(path, password=password, limits=limits, label=label, skip_ours=skip_ours, fenced=fenced)
     return ledger_from_book(book, year=year, issued=issued, as_of=as_of)
 
 
