@@ -56,21 +56,28 @@ def _strings(n: int, seed: int):
         yield _adversarial(rng)
 
 
-def _run(n: int, seed: int, bound: float) -> None:
-    slowest = {name: (0.0, "") for name in PARSERS}
-    for s in _strings(n, seed):
+def _time(parse, s: str) -> float:
+    """CPU seconds of one parse, the least of three tries (a busy host or a collection
+    slows one try, not three)."""
+    best = float("inf")
+    for _ in range(3):
         _parse_text.cache_clear()  # (each string parsed for real, not looked up)
+        t = time.process_time()
+        try:
+            parse(s)
+        except UsageError:
+            pass  # --as-of refuses what is not a date, in Chinese: that is its answer
+        best = min(best, time.process_time() - t)
+        if best <= 0.005:
+            break
+    return best
+
+
+def _run(n: int, seed: int, bound: float) -> None:
+    for s in _strings(n, seed):
         for name, parse in PARSERS.items():
-            t = time.perf_counter()
-            try:
-                parse(s)
-            except UsageError:
-                pass  # --as-of refuses what is not a date, in Chinese: that is its answer
-            took = time.perf_counter() - t
-            if took > slowest[name][0]:
-                slowest[name] = (took, s[:60])
-    late = {name: f"{took * 1000:.1f} ms on {text!r}" for name, (took, text) in slowest.items() if took > bound}
-    assert not late
+            took = _time(parse, s)
+            assert took <= bound, f"{name}: {took * 1000:.0f} ms on {s[:60]!r} ({len(s)} characters)"
 
 
 def test_parsers_answer_within_a_bound_on_hostile_text():
