@@ -34,12 +34,27 @@ def header_row(ws, row: int, labels, widths=None) -> None:
 
 
 def body_row(ws, row: int, values, wrap: bool = False) -> None:
-    """One bordered row of values from column A (wrapped and top-aligned if ``wrap``)."""
+    """One bordered row of values from column A (wrapped and top-aligned if ``wrap``).
+
+    The first plain cell of a sheet is styled through openpyxl; the others of the same kind
+    take a copy of its style indexes (setting a border or an alignment makes openpyxl hash
+    and look up the style objects again, for every cell of a findings sheet)."""
+    from copy import copy
+
+    protos = ws.__dict__.setdefault("_xltool_body_styles", {})
     for c, v in enumerate(values, start=1):
         cell = put(ws, row, c, v)
+        style = cell._style
+        plain = style is None or not any(style)  # (nothing of its own, a number format say)
+        proto = protos.get(wrap) if plain else None
+        if proto is not None:
+            cell._style = copy(proto)
+            continue
         cell.border = BORDER
         if wrap:
             cell.alignment = WRAP
+        if plain:
+            protos[wrap] = copy(cell._style)
 
 
 def location(sheet: str, cell: str = "A1") -> str:
