@@ -138,7 +138,6 @@ def discover(paths: Iterable[str | Path]) -> list[tuple[str, str]]:
     return out
 
 
-
 def _file_roster(ledger, opts: CheckOptions) -> Roster | None:
     if opts.roster:
         return opts.roster
@@ -224,20 +223,23 @@ def _read_and_check(group: list[tuple[int, Callable]], items: list[tuple[str, st
             results[i] = _failed(label, path, e)
 
 
+def failure_reason(e: BaseException) -> str:
+    """Why a file could not be read or checked, in Chinese. A bug of ours must not stop the
+    batch either: it is reported on the file."""
+    if isinstance(e, UnreadableFile):
+        return e.reason
+    if isinstance(e, UsageError):
+        return str(e)
+    if isinstance(e, MemoryError):
+        return "内存不足，文件过大"
+    return f"内部错误（{type(e).__name__}: {e}），请将此文件反馈给开发者"
+
+
 def _failed(label: str, path, e: Exception) -> FileResult:
-    """The result of a file that could not be checked, with the reason in Chinese. A bug of
-    ours must not stop the batch either: it is reported on the file."""
+    """The result of a file that could not be checked."""
     if isinstance(e, OurOutput):
         return FileResult(label, path=str(path), skipped=e.reason)
-    if isinstance(e, UnreadableFile):
-        reason = e.reason
-    elif isinstance(e, UsageError):
-        reason = str(e)
-    elif isinstance(e, MemoryError):
-        reason = "内存不足，文件过大"
-    else:
-        reason = f"内部错误（{type(e).__name__}: {e}），请将此文件反馈给开发者"
-    return FileResult(label, reason, path=str(path))
+    return FileResult(label, failure_reason(e), path=str(path))
 
 
 def check_ledger(ledger, opts: CheckOptions, path: str | None = None) -> FileResult:
@@ -275,13 +277,7 @@ def check_ledger(ledger, opts: CheckOptions, path: str | None = None) -> FileRes
     return res
 
 
-_OPTS: CheckOptions | None = None
-
-
-def set_worker_options(opts: CheckOptions) -> None:
-    """What the pool's initializer hands each worker (the options, their limits)."""
-    global _OPTS
-    _OPTS = opts
+_OPTS: CheckOptions | None = None  # the options of the files being run (run_files), in every process
 
 
 def _init(opts: CheckOptions) -> None:
@@ -295,22 +291,9 @@ def _init(opts: CheckOptions) -> None:
     fence(opts.limits)
 
 
-def _fenced(items: list[tuple[str, str]], opts: CheckOptions) -> list[FileResult]:
-    """Files checked in one fenced child process (xltool/isolate.py); if it dies or overruns,
-    each file again in a child of its own, whose death or overrun is that file's result."""
-    from .isolate import call
-
-    try:
-        return call(check_files, items, opts, limits=opts.limits, label=items[0][0])
-    except UnreadableFile as e:
-        if len(items) == 1:
-            return [_failed(*items[0], e)]
-    return [r for item in items for r in _fenced([item], opts)]
-
-
-def in_time(func: Callable, items: list, *args):
+def _in_time(func: Callable, items: list, *args) -> list:
     """``func(items, *args)`` in a pool worker within the time limit for that many files (a
-    hang ends the worker, and the files left are then read one by one)."""
+    hang ends the worker, and the files left are then done one by one)."""
     import signal
 
     alarm = getattr(signal, "alarm", None)  # (none on Windows)
@@ -321,11 +304,6 @@ def in_time(func: Callable, items: list, *args):
     finally:
         if alarm is not None:
             alarm(0)
-
-
-def _work_chunk(items: list[tuple[str, str]]) -> list[FileResult]:
-    """A pool worker's task: its files, within the time limit."""
-    return in_time(check_files, items, _OPTS)
 
 
 def _pool(jobs: int):
@@ -348,31 +326,77 @@ def _chunks(n: int, jobs: int) -> list[list[int]]:
     return out
 
 
-def _parallel(items: list[tuple[str, str]], jobs: int, tick: Callable[[], None]) -> list[FileResult]:
+Failed = Callable[[tuple[str, str], UnreadableFile], object]
+
+
+def _fenced(func: Callable, items: list[tuple[str, str]], args: tuple, failed: Failed) -> list:
+    """``func(items, *args)`` in one fenced child process (xltool/isolate.py); if it dies or
+    overruns, each file again in a child of its own, whose death is that file's result."""
+    from .isolate import call
+
+    try:
+        return call(func, items, *args, limits=_OPTS.limits, label=items[0][0])
+    except UnreadableFile as e:
+        if len(items) == 1:
+            return [failed(items[0], e)]
+    return [r for item in items for r in _fenced(func, [item], args, failed)]
+
+
+def _pooled(func: Callable, items: list[tuple[str, str]], args: tuple, failed: Failed, jobs: int,
+            tick: Callable[[], None]) -> list:
     from concurrent.futures import as_completed
     from concurrent.futures.process import BrokenProcessPool
 
-    results: dict[int, FileResult] = {}
-    chunks = _chunks(len(items), jobs)
+    results: dict[int, object] = {}
     try:
         with _pool(jobs) as ex:
-            futs = {ex.submit(_work_chunk, [items[i] for i in chunk]): chunk for chunk in chunks}
+            futs = {ex.submit(_in_time, func, [items[i] for i in chunk], *args): chunk
+                    for chunk in _chunks(len(items), jobs)}
             for fut in as_completed(futs):
                 for i, res in zip(futs[fut], fut.result(), strict=True):
                     results[i] = res
                     tick()
     except BrokenProcessPool:
         # a file made a worker die (the reader aborted, ran out of memory or of time): the
-        # files left are checked one per process, so that only that file is lost
+        # files left are done one per process, so that only that file is lost
         for i in (i for i in range(len(items)) if i not in results):
-            results[i] = _fenced([items[i]], _OPTS)[0]
+            results[i] = _fenced(func, [items[i]], args, failed)[0]
             tick()
     return [results[i] for i in range(len(items))]
 
 
+def run_files(func: Callable, items: list[tuple[str, str]], args: tuple, opts: CheckOptions, failed: Failed,
+              jobs: int | None = None, tick: Callable[[], None] = lambda: None) -> list:
+    """``func(chunk, *args)`` over the files (label, path), a chunk at a time, each chunk in
+    a fenced process: a pool of ``jobs`` workers (default: the cores), or for a couple of
+    files one child per chunk. ``func`` returns one result per file, in order; ``failed``
+    makes the result of a file whose own process died. Results come back in the files'
+    order. ``opts`` is what every process sees as _OPTS (set before forking: forked
+    processes share it rather than receive it with every task)."""
+    global _OPTS
+    _OPTS = opts
+    jobs = min(jobs or os.cpu_count() or 1, len(items))
+    if jobs > 1 and len(items) > 2:
+        # the workers' modules, imported once before forking: forked workers share them
+        # and start at once
+        from . import reader, rules  # noqa: F401
+        from .grid import calamine_reader  # noqa: F401
+
+        return _pooled(func, items, args, failed, jobs, tick)
+    results = []
+    for chunk in _chunks(len(items), 1):  # a few at a time, for check_files and for progress
+        results += _fenced(func, [items[i] for i in chunk], args, failed)
+        for _ in chunk:
+            tick()
+    return results
+
+
+def _check_chunk(items: list[tuple[str, str]]) -> list[FileResult]:
+    return check_files(items, _OPTS)
+
+
 def check_paths(paths: Iterable[str | Path], opts: CheckOptions, jobs: int | None = None,
                 progress: Callable[[int, int], None] | None = None) -> CheckReport:
-    global _OPTS
     items = discover(paths)
     done = 0
 
@@ -382,21 +406,7 @@ def check_paths(paths: Iterable[str | Path], opts: CheckOptions, jobs: int | Non
         if progress:
             progress(done, len(items))
 
-    jobs = jobs or os.cpu_count() or 1
-    if jobs > 1 and len(items) > 2:
-        _OPTS = opts  # (what the pool's initializer hands each worker; a one-process check needs none)
-        # the workers' modules, imported once before forking: forked workers share them
-        # and start checking at once
-        from . import reader, rules  # noqa: F401
-        from .grid import calamine_reader  # noqa: F401
-
-        results = _parallel(items, min(jobs, len(items)), tick)
-    else:
-        results = []
-        for chunk in _chunks(len(items), 1):  # a few at a time, for check_files and for progress
-            results += _fenced([items[i] for i in chunk], opts)
-            for _ in chunk:
-                tick()
+    results = run_files(_check_chunk, items, (), opts, lambda item, e: _failed(*item, e), jobs, tick)
     skipped = [r for r in results if r.skipped]
     results = [r for r in results if not r.skipped]
     finish_batch(results, opts)

@@ -252,7 +252,8 @@ def assessment_row_points(table: Table, split: dict[str, tuple[float, int]] | No
 
 def _read_one(item: tuple[str, str], year, issued, as_of, password, limits):
     """A file's ledger, or what kept it out: ("ok", Ledger) | ("ours", reason) | ("bad", Unreadable)."""
-    from .errors import OurOutput, UnreadableFile
+    from .batch import failure_reason
+    from .errors import OurOutput
     from .reader import read_ledger
 
     label, p = item
@@ -263,89 +264,41 @@ def _read_one(item: tuple[str, str], year, issued, as_of, password, limits):
         return "ok", led
     except OurOutput as e:
         return "ours", e.reason
-    except UnreadableFile as e:
-        return "bad", Unreadable(label, e.reason)
-    except MemoryError:
-        return "bad", Unreadable(label, "内存不足，文件过大")
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as e:  # noqa: BLE001 (a native reader's panic is a BaseException)
-        return "bad", Unreadable(label, f"读取时出错（{type(e).__name__}），请将此文件反馈给开发者")
+        return "bad", Unreadable(label, failure_reason(e))
 
 
 def _read_chunk(items, *args):
     return [_read_one(item, *args) for item in items]
 
 
-def _read_fenced(items, args, limits: Limits) -> list:
-    """The files of a chunk read in one fenced child process (xltool/isolate.py); if that
-    child dies or overruns, each file again in a child of its own, so that only the file
-    at fault is lost."""
-    from .errors import UnreadableFile
-    from .isolate import call
-
-    try:
-        return call(_read_chunk, items, *args, limits=limits, label=items[0][0])
-    except UnreadableFile as e:
-        if len(items) == 1:
-            return [("bad", Unreadable(items[0][0], e.reason))]
-    return [r for item in items for r in _read_fenced([item], args, limits)]
-
-
-def _read_pooled(files, args, limits: Limits, jobs: int):
-    """(chunk, what _read_chunk gave) as the pool's fenced workers finish them; a chunk whose
-    worker died is read again file by file (_read_fenced)."""
-    from concurrent.futures import as_completed
-    from concurrent.futures.process import BrokenProcessPool
-
-    from .batch import CheckOptions, _chunks, _pool, in_time, set_worker_options
-
-    chunks = _chunks(len(files), jobs)
-    done: set[int] = set()
-    set_worker_options(CheckOptions(limits=limits))
-    try:
-        with _pool(jobs) as ex:
-            futs = {ex.submit(in_time, _read_chunk, [files[i] for i in chunk], *args): ci for ci, chunk in enumerate(chunks)}
-            for fut in as_completed(futs):
-                got = fut.result()
-                done.add(futs[fut])
-                yield chunks[futs[fut]], got
-    except BrokenProcessPool:
-        for ci, chunk in enumerate(chunks):
-            if ci not in done:
-                yield chunk, _read_fenced([files[i] for i in chunk], args, limits)
-
-
-def _read_all(paths, year, issued, as_of, password, progress, limits: Limits = DEFAULT_LIMITS,
-              jobs: int | None = None):
-    """Every file under ``paths`` read in fenced worker processes, a few files at a time:
-    (ledgers, unreadable, skipped), in the files' order. Nothing one file does (a damaged
-    package, a reader's abort, a bug of ours) stops the others."""
-    import os
-
-    from .batch import _chunks, discover
+def _read_all(paths, year, issued, as_of, password, progress, limits: Limits = DEFAULT_LIMITS):
+    """Every file under ``paths`` read in fenced processes, a few files at a time
+    (batch.run_files): (ledgers, unreadable, skipped), in the files' order. Nothing one file
+    does (a damaged package, a reader's abort, a bug of ours) stops the others."""
+    from .batch import CheckOptions, discover, run_files
 
     files = discover(paths)
-    args = (year, issued, as_of, password, limits)
-    jobs = min(jobs or os.cpu_count() or 1, len(files))
-    if jobs > 1:
-        parts = _read_pooled(files, args, limits, jobs)
-    else:
-        parts = ((chunk, _read_fenced([files[i] for i in chunk], args, limits)) for chunk in _chunks(len(files), 1))
-    results: dict[int, tuple] = {}
-    for chunk, got in parts:
-        results.update(zip(chunk, got, strict=True))
+    done = 0
+
+    def tick():
+        nonlocal done
+        done += 1
         if progress:
-            progress(len(results), len(files))
+            progress(done, len(files))
+
+    got = run_files(_read_chunk, files, (year, issued, as_of, password, limits), CheckOptions(limits=limits),
+                    lambda item, e: ("bad", Unreadable(item[0], e.reason)), tick=tick)
     ledgers, unreadable, skipped = [], [], []
-    for i, (label, _) in enumerate(files):
-        kind, got = results[i]
+    for (label, _), (kind, value) in zip(files, got, strict=True):
         if kind == "ok":
-                ledgers.append(got)
+            ledgers.append(value)
         elif kind == "ours":
-            skipped.append((label, got))
+            skipped.append((label, value))
         else:
-            unreadable.append(got)
+            unreadable.append(value)
     return ledgers, unreadable, skipped
 
 
