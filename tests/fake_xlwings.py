@@ -27,6 +27,17 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.utils.cell import get_column_letter, range_boundaries
 
 
+def xlwings_value(rows: list[list]):
+    """A block of values shaped as xlwings' ``Range.value`` gives it: a scalar for one cell, a
+    list for one row or one column, a list of rows otherwise."""
+    if len(rows) == 1 and len(rows[0]) == 1:
+        return rows[0][0]
+    if len(rows) == 1:
+        return rows[0]
+    if len(rows[0]) == 1:
+        return [r[0] for r in rows]
+    return rows
+
 class ProtectedError(Exception):
     """What Excel raises on a change to a protected sheet (a COM error)."""
 
@@ -147,15 +158,8 @@ class FakeRange:
     def value(self):
         self.sheet.tick()
         r0, c0, r1, c1 = self._first
-        rows = [[_shown(self.sheet.cells.get((r, c))) for c in range(c0, c1 + 1)] for r in range(r0, r1 + 1)]
-        n, m = r1 - r0 + 1, c1 - c0 + 1
-        if n == 1 and m == 1:
-            return rows[0][0]
-        if n == 1:
-            return rows[0]
-        if m == 1:
-            return [r[0] for r in rows]
-        return rows
+        return xlwings_value([[_shown(self.sheet.cells.get((r, c))) for c in range(c0, c1 + 1)]
+                              for r in range(r0, r1 + 1)])
 
     @value.setter
     def value(self, v) -> None:

@@ -18,6 +18,8 @@ import sys
 import time
 from pathlib import Path
 
+from fake_xlwings import xlwings_value
+
 sys.path.append("/usr/lib/python3/dist-packages")  # Debian's python3-uno, ABI-compatible with 3.11
 sys.path.append("/usr/lib/libreoffice/program")
 
@@ -307,16 +309,8 @@ class UnoRange:
     @property
     def value(self):
         r0, c0, r1, c1 = self.areas[0]
-        rows = [[self._get(self.sheet.sheet.getCellByPosition(c, r)) for c in range(c0, c1 + 1)]
-                for r in range(r0, r1 + 1)]
-        n, m = r1 - r0 + 1, c1 - c0 + 1
-        if n == 1 and m == 1:
-            return rows[0][0]
-        if n == 1:
-            return rows[0]
-        if m == 1:
-            return [row[0] for row in rows]
-        return rows
+        return xlwings_value([[self._get(self.sheet.sheet.getCellByPosition(c, r)) for c in range(c0, c1 + 1)]
+                              for r in range(r0, r1 + 1)])
 
     def _put(self, cell, v):
         if v is None or v == "":

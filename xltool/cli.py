@@ -53,6 +53,8 @@ PlainCsv = Annotated[bool, typer.Option("--csv-plain", help="CSV 不加 BOM、�
 AsOf = Annotated[str | None, typer.Option("--as-of", metavar="日期", help="基准日期，如 2020-12-15 或 2020年12月15日；不给时用各台账的填报日期，没有填报日期的用今天")]
 Password = Annotated[str | None, typer.Option("--password", metavar="密码", help="工作簿打开密码（只在内存中解密）")]
 Force = Annotated[bool, typer.Option("--force", help="覆盖已存在的输出文件（只覆盖 xltool 生成的文件）")]
+Year = Annotated[int | None, typer.Option("--year", metavar="年份", help="计划年度（默认取标题或通知中的年份）")]
+Issued = Annotated[str | None, typer.Option("--issued", metavar="日期", help="发文日期（默认取文中的落款日期）")]
 
 
 def output_format(json_flag: bool, fmt: Format | None) -> Format:
@@ -74,8 +76,8 @@ def inspect(
     json_out: JsonFlag = False,
     fmt: FormatOpt = None,
     plain: PlainCsv = False,
-    year: int | None = typer.Option(None, "--year", metavar="年份", help="计划年度（默认取标题中的年份）"),
-    issued: str | None = typer.Option(None, "--issued", metavar="日期", help="发文日期（默认取文中的落款日期）"),
+    year: Year = None,
+    issued: Issued = None,
     as_of: AsOf = None,
     password: Password = None,
 ):
@@ -254,8 +256,8 @@ def check(
     fmt: FormatOpt = None,
     plain: PlainCsv = False,
     jobs: int | None = typer.Option(None, "--jobs", "-j", metavar="个数", help="并行进程数（默认 CPU 核数）"),
-    year: int | None = typer.Option(None, "--year", metavar="年份", help="计划年度（默认取标题中的年份）"),
-    issued: str | None = typer.Option(None, "--issued", metavar="日期", help="发文日期"),
+    year: Year = None,
+    issued: Issued = None,
     password: Password = None,
     force: Force = False,
     decrypt_copies: bool = typer.Option(False, "--decrypt-copies", help="有打开密码的台账，其标注副本不加密（默认沿用原密码）"),
@@ -366,8 +368,8 @@ def rollup(
     json_out: JsonFlag = False,
     fmt: FormatOpt = None,
     plain: PlainCsv = False,
-    year: int | None = typer.Option(None, "--year", metavar="年份", help="计划年度"),
-    issued: str | None = typer.Option(None, "--issued", metavar="日期", help="发文日期"),
+    year: Year = None,
+    issued: Issued = None,
     password: Password = None,
     force: Force = False,
 ):
@@ -529,9 +531,9 @@ def fill(
 def import_(
     notice: Path = typer.Argument(..., metavar="通知", help="印发通知（Word .docx），含任务表"),
     out: Path = typer.Option(..., "-o", "--output", metavar="文件", help="输出台账（.xlsx）"),
-    year: int | None = typer.Option(None, "--year", metavar="年份", help="计划年度（默认取通知标题中的年份）"),
-    issued: str | None = typer.Option(None, "--issued", metavar="日期", help="发文日期（默认取通知落款日期）"),
-    force: bool = typer.Option(False, "--force", help="覆盖已存在的输出文件"),
+    year: Year = None,
+    issued: Issued = None,
+    force: Force = False,
 ):
     """把 Word 通知中的任务表转成按模板排版的台账。"""
     from .notice import ledger_from_notice

@@ -258,14 +258,15 @@ def _check_shared_text(path: str, zf: zipfile.ZipFile, names: dict[str, zipfile.
         return
     total = 0
     n = len(lengths)
-    for info in parts:
-        def look(buf: bytes) -> bool:
-            nonlocal total
-            for m in _S_CELL.finditer(buf):  # (an upper bound: chunks overlap a little)
-                i = int(m.group(1))
-                total += (lengths[i] if i < n else 0) + _PER_CELL
-            return False
 
+    def look(buf: bytes) -> bool:
+        nonlocal total
+        for m in _S_CELL.finditer(buf):  # (an upper bound: chunks overlap a little)
+            i = int(m.group(1))
+            total += (lengths[i] if i < n else 0) + _PER_CELL
+        return False
+
+    for info in parts:
         _scan_part(zf, info, look, False)
         if total > cap:
             raise LimitExceeded(path, f"共享字符串被各单元格引用后展开为约 {total // 2**20} MB 文本，超过上限 "
