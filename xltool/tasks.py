@@ -125,7 +125,7 @@ class _Columns:
     """The table's columns as every row consults them, worked out once per table."""
 
     __slots__ = ("fields", "items", "letters", "task", "seq", "deadline", "done", "self_score", "score",
-                 "points", "table", "sections", "data", "span", "header_words", "has")
+                 "points", "table", "sections", "data", "span", "header_words")
 
     def __init__(self, lay: Layout, task_col: int):
         cols = self.fields = dict(lay.columns)
@@ -139,7 +139,6 @@ class _Columns:
         self.data = self.table - self.sections
         self.span = range(min(self.table), max(self.table) + 1)
         self.header_words = {_SPACE.sub("", t) for t in lay.headers.values() if t}
-        self.has = set(cols)
 
 
 # The cells of one data row, as _plain_cells and _merged_cells give them: own (col -> text
@@ -245,7 +244,7 @@ def _seq_of(values: dict[str, str], cols: _Columns, task_text: str) -> str | Non
 def _make_task(r: int, cells: _Cells, values: dict[str, str], starts: bool, headings: tuple,
                cols: _Columns, memo: _Memo, year: int | None, issued) -> Task:
     """The Task of data row r (0-based) from its cells and its values after inheritance."""
-    has = cols.has
+    has = cols.fields
     own_cells, shown, raws = cells
     get = shown.get
     section = (join_lines(values["section"]) or None) if "section" in has else headings[0]
@@ -320,7 +319,7 @@ def build_tasks(grid: Grid, lay: Layout, year: int | None, issued) -> list[Task]
             for f, mode in inherit:
                 if not values[f] and (mode == _ALWAYS or not starts):
                     values[f] = prev.get(f, "")
-        if "task" not in cols.has and not values.get("task"):
+        if "task" not in cols.fields and not values.get("task"):
             values["task"] = values.get("requirement", "")
         tasks.append(_make_task(r, cells, values, starts, headings, cols, memo, year, issued))
         prev = values
