@@ -62,3 +62,20 @@ def test_the_shipped_catalogue_is_the_compiled_source(tmp_path, monkeypatch):
     shutil.copytree(loc.HERE, copy)
     monkeypatch.setattr(loc, "HERE", copy)
     assert messages(loc.compile_catalogue()) == shipped and len(shipped) > 40
+
+
+def test_display_width_counts_every_wide_character_twice():
+    """The fast width (one regex over the common CJK blocks) agrees with the Unicode
+    East Asian Width property for every character of the Basic Multilingual Plane and a
+    sample beyond it, alone and mixed into text."""
+    import unicodedata
+
+    from xltool.output import width
+
+    chars = [chr(c) for c in (*range(0x20, 0xD800), *range(0xE000, 0x10000), *range(0x1F300, 0x1F700, 7),
+                              *range(0x20000, 0x2A6E0, 97))]
+    for ch in chars:
+        assert width(ch) == (2 if unicodedata.east_asian_width(ch) in "WF" else 1), hex(ord(ch))
+    text = "".join(chars[::13])
+    assert width(text) == sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    assert width("县财政局 2020年6月底前") == 22

@@ -193,7 +193,7 @@ def test_a_pipe_named_like_a_ledger_is_refused_at_once(tmp_path, command):
 FAR = {  # a far cell, written as a parser accepts it but no writer does
     "single quotes": "<c r='XFD1048576'><v>1</v></c>",
     "spaces around =": '<c r = "XFD1048576"><v>1</v></c>',
-    "leading zeros": '<c r="A0001048576"><v>1</v></c>',
+    "leading zeros": '<c r="XFD0001048576"><v>1</v></c>',
     "placed by order": "<c/>" * 20_000 + "<c><v>1</v></c></row><row r=\"1000000\"><c><v>1</v></c>",
 }
 

@@ -6,9 +6,20 @@ import re
 import sys
 import unicodedata
 
+# Blocks wide throughout (CJK, kana, Hangul, fullwidth forms): counted by one regex, as
+# Chinese text is nearly all of them; any other non-ASCII character is looked up.
+_WIDE_BLOCKS = re.compile("[\u3000-\u303e\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a3"
+                          "\uf900-\ufaff\uff01-\uff60\uffe0-\uffe6]")
+_OTHER_NON_ASCII = re.compile("[^\x00-\x7f\u3000-\u303e\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff"
+                              "\uac00-\ud7a3\uf900-\ufaff\uff01-\uff60\uffe0-\uffe6]")
+
 
 def width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    """Display columns of ``text``: two for an East Asian wide or fullwidth character."""
+    if text.isascii():
+        return len(text)
+    n = len(text) + len(_WIDE_BLOCKS.findall(text))
+    return n + sum(unicodedata.east_asian_width(ch) in "WF" for ch in _OTHER_NON_ASCII.findall(text))
 
 
 def clip(text: str, cols: int) -> str:

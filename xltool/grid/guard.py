@@ -309,9 +309,9 @@ def _scan_sheets(path: str, zf: zipfile.ZipFile, names: dict[str, zipfile.ZipInf
         if not (name.startswith("xl/worksheets/") and name.endswith(".xml")) and not _stray_sheet(zf, name, info):
             continue
         try:
-            found, far = _scan_part(zf, info, lambda buf: _far(big, buf), want_errors)
+            found, far = _scan_part(zf, info, lambda buf: _far(big, buf), want_errors, stop=True)
             if far:  # some reference is far enough to matter: measure the extent exactly
-                _scan_part(zf, info, _extent_meter(path, info.filename, limits), False)
+                found, _ = _scan_part(zf, info, _ExtentMeter(path, info, limits), want_errors)
             if found:
                 found_by_part[name] = found
         except (zipfile.BadZipFile, zlib.error, struct.error, EOFError, OSError, RuntimeError, ValueError,
@@ -364,10 +364,16 @@ def _far(big: re.Pattern, buf: bytes) -> bool:
     return big.search(buf) is not None or (b":c " in buf and _PREFIXED_ODD_CELL.search(buf) is not None)
 
 
-def _scan_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, look, want_errors: bool) -> tuple[dict, bool]:
-    """One streaming pass over a sheet's XML in 1 MB chunks (overlapping by 200 bytes).
+_OVERLAP = 200
+
+
+def _scan_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, look, want_errors: bool,
+               stop: bool = False) -> tuple[dict, bool]:
+    """One streaming pass over a sheet's XML in 1 MB chunks (each after the first begins
+    with the last _OVERLAP bytes of the one before, so that no tag is cut in two).
     ``look(buf)`` sees every chunk and says whether it saw something; returns the
-    cells holding formula error values (if asked) and whether ``look`` ever said yes."""
+    cells holding formula error values (if asked) and whether ``look`` ever said yes (with
+    ``stop``, the pass ends there)."""
     found: dict[str, str] = {}
     seen = False
     with zf.open(info) as fh:
@@ -376,42 +382,55 @@ def _scan_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, look, want_errors: bo
         while chunk:
             buf = tail + chunk
             seen = look(buf) or seen
+            if seen and stop:
+                break
             if want_errors and _ERROR_TYPE.search(buf) is not None:
                 for ref, v in _ERROR_CELL.findall(buf) + _ERROR_CELL_T_FIRST.findall(buf):
                     found[ref.decode()] = v.decode("utf-8", "replace")
-            tail = buf[-200:]
+            tail = buf[-_OVERLAP:]
             chunk = fh.read(1 << 20)
     return found, seen
 
 
-def _extent_meter(path: str, part: str, limits: Limits):
+class _ExtentMeter:
     """A ``look`` for _scan_part that tracks the furthest row and column a parser would place
     a cell at (references however written; cells and rows without one counted by their
-    order) and refuses the file once their product passes the cell limit."""
-    max_r = max_c = 0
-    rows_seen = cells_in_row = widest = 0
+    order) and refuses the file once their product passes the cell limit. The refusal says
+    how long the sheet is: the rows met so far, carried over the part's declared size."""
 
-    def look(buf: bytes) -> bool:
-        nonlocal max_r, max_c, rows_seen, cells_in_row, widest
-        refs = _CELL_REF.findall(buf)
+    def __init__(self, path: str, info: zipfile.ZipInfo, limits: Limits):
+        self.path, self.info, self.limits = path, info, limits
+        self.max_r = self.max_c = self.rows_seen = self.cells_in_row = self.widest = self.read = 0
+        self.start = 0  # where tags not yet counted begin in a chunk: those of the overlap were
+
+    def __call__(self, buf: bytes) -> bool:
+        start, self.start = self.start, _OVERLAP - len(b"<row ") + 1
+        self.read += len(buf) - start
+        refs = _CELL_REF.findall(buf, start)
         if refs:
-            max_c = max(max_c, max(_col_index(a.upper()) for a in {a for a, _ in refs}))
-            max_r = max(max_r, max(int(b) for b in {b for _, b in refs}))
+            self.max_c = max(self.max_c, max(_col_index(a.upper()) for a in {a for a, _ in refs}))
+            self.max_r = max(self.max_r, max(int(b) for b in {b for _, b in refs}))
         rows = _ROW_REF.findall(buf)
         if rows:
-            max_r = max(max_r, max(int(b) for b in set(rows)))
-        for m in _TAG.finditer(buf):  # (an upper bound: chunks overlap a little)
-            if m.group(1) == b"row":
-                rows_seen += 1
-                cells_in_row = 0
-            else:
-                cells_in_row += 1
-                widest = max(widest, cells_in_row)
-        r, c = max(max_r, rows_seen), max(max_c, widest)
-        if r * max(c, 1) > limits.max_cells:
+            self.max_r = max(self.max_r, max(int(b) for b in set(rows)))
+        tags = _TAG.findall(buf, start)
+        row_tags = tags.count(b"row")
+        if len(tags) - row_tags <= len(refs):  # every cell placed by its reference: rows are enough
+            self.rows_seen += row_tags
+            self.cells_in_row = 0
+        else:  # cells placed by their order: count them row by row
+            for tag in tags:
+                if tag == b"row":
+                    self.rows_seen += 1
+                    self.cells_in_row = 0
+                else:
+                    self.cells_in_row += 1
+                    self.widest = max(self.widest, self.cells_in_row)
+        r, c = max(self.max_r, self.rows_seen), max(self.max_c, self.widest)
+        if r * max(c, 1) > self.limits.max_cells:
+            if self.read < self.info.file_size:  # stopped part way: the whole part holds about this many
+                r = max(r, self.rows_seen * self.info.file_size // max(self.read, 1))
             raise LimitExceeded(
-                path, f"工作表部件 {part} 引用的区域过大（约 {r} 行 × {c} 列，"
-                      f"超过 {limits.max_cells} 个单元格上限），已拒绝读取；可用 --max-cells 调高上限")
+                self.path, f"工作表部件 {self.info.filename} 引用的区域过大（约 {r} 行 × {c} 列，"
+                           f"超过 {self.limits.max_cells} 个单元格上限），已拒绝读取；可用 --max-cells 调高上限")
         return False
-
-    return look

@@ -19,7 +19,7 @@ from ..marks import FILL_RGB, Anchors, hex_of, plan_marks
 from ..model import FINDING_COLUMNS, Merge
 from .atomic import save_workbook
 from .cells import put
-from .styles import SEVERITY_FILL, body_row, fit_rows, header_row, link, location, print_a4
+from .styles import SEVERITY_FILL, body_row, fill_with, fit_rows, header_row, link, location, print_a4
 from .workbook import copy_password, open_for_copy
 
 RESULT_SHEET = "检查结果"
@@ -51,7 +51,7 @@ def annotate_file(result, out: Path, password: str | None = None, decrypt_copies
     fills = {k: PatternFill("solid", fgColor=hex_of(rgb)) for k, rgb in FILL_RGB.items()}
     for m in plan_marks((f for f in result.findings if f.sheet in sheets), Anchors(_merges(wb, sheets)), spans):
         cell = wb[m.sheet].cell(m.row, m.col)
-        cell.fill = fills[m.fill]
+        fill_with(cell, fills[m.fill])
         if m.note:
             text = m.note if cell.comment is None else cell.comment.text + "\n" + m.note
             cell.comment = Comment(text, "xltool", width=360, height=40 + 20 * text.count("\n"))
@@ -73,7 +73,7 @@ def _result_sheet(wb, result, note: str | None) -> None:
     header_row(ws, 3, FINDING_COLUMNS, [14, 9, 7, 18, 70, 24, 20])
     for i, f in enumerate(result.findings, start=4):
         body_row(ws, i, f.as_row(), wrap=True)
-        ws.cell(i, 3).fill = SEVERITY_FILL[f.severity]
+        fill_with(ws.cell(i, 3), SEVERITY_FILL[f.severity])
         if f.sheet and f.cell and f.sheet in wb.sheetnames:
             link(ws.cell(i, 2), location(f.sheet, f.cell))
     ws.freeze_panes = "A4"

@@ -12,7 +12,7 @@ from openpyxl.styles import Font
 from ..textnorm import shown_name
 from .atomic import save_workbook
 from .cells import put
-from .styles import SEVERITY_CN, SEVERITY_FILL, body_row, fit_rows, header_row, link, location, print_a4
+from .styles import SEVERITY_CN, SEVERITY_FILL, body_row, fill_with, fit_rows, header_row, link, location, print_a4
 
 SOURCE_TIP = "打开该文件并定位到此单元格"
 
@@ -52,7 +52,7 @@ def write_report(report, out: Path, replace: bool = True) -> None:
         body_row(ws, i, [shown_path(f.file, f.path, out.parent), status_cn[f.status], f.tasks, c["error"], c["warning"], c["info"], f.overdue,
                          f.error or "；".join(f.notes)], wrap=True)
         if f.status == "error":
-            ws.cell(i, 2).fill = SEVERITY_FILL["error"]
+            fill_with(ws.cell(i, 2), SEVERITY_FILL["error"])
     s = report.summary()
     last = len(report.files) + 3
     put(ws, last, 1, f"合计 {s['files']} 个文件，无法读取 {s['unreadable']} 个").font = Font(bold=True)
@@ -77,7 +77,7 @@ def write_report(report, out: Path, replace: bool = True) -> None:
             r += 1
             body_row(fs, r, [shown_path(f.file, f.path, base), sheet, cell, rule, code, SEVERITY_CN[sev], msg, value, sug],
                      wrap=True)
-            fs.cell(r, 6).fill = SEVERITY_FILL[sev]
+            fill_with(fs.cell(r, 6), SEVERITY_FILL[sev])
             target = link_target(f.path, base) if f.path else None
             if target is not None:
                 link(fs.cell(r, 3 if cell else 1), location(sheet, cell or "A1") if sheet else None, target,

@@ -2,6 +2,7 @@
 links to cells, A4 printing."""
 
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.worksheet.hyperlink import Hyperlink
 
 from ..marks import FILL_RGB, hex_of
@@ -33,28 +34,41 @@ def header_row(ws, row: int, labels, widths=None) -> None:
             ws.column_dimensions[get_column_letter(c)].width = w
 
 
+def restyle(cell, key, apply) -> None:
+    """Style ``cell`` as ``apply(cell)`` would, calling it only once per workbook for each
+    ``key`` and style the cell had before: later cells take a copy of the resulting style
+    indexes. Setting a fill, border or alignment through openpyxl hashes the style objects
+    and looks them up again for every cell, which was most of the time of writing a
+    findings sheet or marking a big ledger."""
+    memo = cell.parent.parent.__dict__.setdefault("_xltool_styles", {})
+    before = tuple(cell._style) if cell.has_style else ()
+    done = memo.get((key, before))
+    if done is None:
+        apply(cell)
+        memo[(key, before)] = tuple(cell._style)
+    else:
+        cell._style = StyleArray(done)
+
+
+def _bordered(cell) -> None:
+    cell.border = BORDER
+
+
+def _bordered_wrapped(cell) -> None:
+    cell.border = BORDER
+    cell.alignment = WRAP
+
+
 def body_row(ws, row: int, values, wrap: bool = False) -> None:
-    """One bordered row of values from column A (wrapped and top-aligned if ``wrap``).
-
-    The first plain cell of a sheet is styled through openpyxl; the others of the same kind
-    take a copy of its style indexes (setting a border or an alignment makes openpyxl hash
-    and look up the style objects again, for every cell of a findings sheet)."""
-    from copy import copy
-
-    protos = ws.__dict__.setdefault("_xltool_body_styles", {})
+    """One bordered row of values from column A (wrapped and top-aligned if ``wrap``)."""
+    look = _bordered_wrapped if wrap else _bordered
     for c, v in enumerate(values, start=1):
-        cell = put(ws, row, c, v)
-        style = cell._style
-        plain = style is None or not any(style)  # (nothing of its own, a number format say)
-        proto = protos.get(wrap) if plain else None
-        if proto is not None:
-            cell._style = copy(proto)
-            continue
-        cell.border = BORDER
-        if wrap:
-            cell.alignment = WRAP
-        if plain:
-            protos[wrap] = copy(cell._style)
+        restyle(put(ws, row, c, v), look, look)
+
+
+def fill_with(cell, fill: PatternFill) -> None:
+    """``cell.fill = fill`` through the style memo (fills are keyed by their colour)."""
+    restyle(cell, ("fill", fill.fgColor.rgb), lambda c: setattr(c, "fill", fill))
 
 
 def location(sheet: str, cell: str = "A1") -> str:
@@ -65,6 +79,10 @@ def location(sheet: str, cell: str = "A1") -> str:
 def link(cell, location: str | None = None, target: str | None = None, tooltip: str | None = None) -> None:
     """Make a cell a hyperlink: to a location in this workbook, or in another file ``target``."""
     cell.hyperlink = Hyperlink(ref=cell.coordinate, target=target, location=location, tooltip=tooltip)
+    restyle(cell, "link", _link_look)
+
+
+def _link_look(cell) -> None:
     cell.style = "Hyperlink"
 
 

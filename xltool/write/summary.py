@@ -12,7 +12,7 @@ from openpyxl.styles import Font
 from .atomic import save_workbook
 from .cells import put
 from .report import SOURCE_TIP, link_target
-from .styles import SEVERITY_FILL, WRAP, body_row, fit_rows, header_row, link, location, print_a4
+from .styles import SEVERITY_FILL, WRAP, body_row, fill_with, fit_rows, header_row, link, location, print_a4
 
 
 def _body_rows(ws, start: int, rows) -> int:
@@ -116,7 +116,7 @@ def _overdue_sheet(ws, result, base: Path, footer: str) -> None:
         target = link_target(row.path, base)
         if target is not None:
             link(ws.cell(r, 3), location(row.sheet, cell_ref), target, SOURCE_TIP)
-        ws.cell(r, 8).fill = SEVERITY_FILL["error"]
+        fill_with(ws.cell(r, 8), SEVERITY_FILL["error"])
         r += 1
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:H{max(r - 1, 1)}"
@@ -140,7 +140,7 @@ def _reporting_sheet(ws, result, footer: str) -> None:
         for c in range(1, 5):
             ws.cell(r, c).alignment = WRAP
         if ws.cell(r, 2).value in ("未报送", "无法读取", "空白台账"):
-            ws.cell(r, 2).fill = SEVERITY_FILL["error"]
+            fill_with(ws.cell(r, 2), SEVERITY_FILL["error"])
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:D{max(len(rows) + 1, 1)}"
     fit_rows(ws, 2)
