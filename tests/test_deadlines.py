@@ -173,3 +173,62 @@ def test_absurd_deadlines_are_bad_deadline_fast(text, note):
 
 def test_ten_years_is_still_a_deadline():
     assert parse_deadline("120个月内", 2020, dt.date(2020, 1, 1)).due == dt.date(2030, 1, 1)
+
+
+# docs/SPEC.md §4: forms seen in published tables beyond the seeds
+@pytest.mark.parametrize("text,year,due", [
+    ("次年1月底前", 2021, D(2022, 1, 31)),
+    ("次年1月", 2021, D(2022, 1, 31)),
+    ("次年3月15日前", 2021, D(2022, 3, 15)),
+    ("明年6月底前", 2021, D(2022, 6, 30)),
+    ("2021年6月—12月", None, D(2021, 12, 31)),
+    ("6月-12月", 2021, D(2021, 12, 31)),
+    ("2021年6月至2022年3月", None, D(2022, 3, 31)),
+    ("2021年3月～6月底", None, D(2021, 6, 30)),
+    ("2021年6月底前完成，长期坚持", None, D(2021, 6, 30)),
+    ("2021年9月底前，并持续推进", None, D(2021, 9, 30)),
+    ("春节前", 2021, D(2021, 2, 11)),
+    ("2022年春节前", None, D(2022, 1, 31)),
+    ("元宵节前", 2021, D(2021, 2, 25)),
+    ("清明节前", 2021, D(2021, 4, 3)),
+    ("端午节前", 2021, D(2021, 6, 13)),
+    ("中秋节前", 2021, D(2021, 9, 20)),
+    ("国庆节前", 2021, D(2021, 9, 30)),
+    ("2020年国庆前", None, D(2020, 9, 30)),
+])
+def test_second_round_dated_forms(text, year, due):
+    d = parse_deadline(text, year, None)
+    assert (d.kind, d.due) == ("date", due), d
+
+
+@pytest.mark.parametrize("text", ["次年1月底前", "春节前"])
+def test_year_relative_forms_without_a_plan_year_have_no_date_and_say_why(text):
+    d = parse_deadline(text, None, None)
+    assert d.kind == "date" and d.due is None and "计划年度未知" in d.note
+
+
+@pytest.mark.parametrize("text,base,due", [
+    ("每月10日前", D(2021, 3, 15), D(2021, 4, 10)),
+    ("每月10日前", D(2021, 3, 5), D(2021, 3, 10)),
+    ("每月10日前", D(2021, 12, 20), D(2022, 1, 10)),
+    ("每月底前", D(2021, 2, 3), D(2021, 2, 28)),
+    ("每季度末", D(2021, 5, 1), D(2021, 6, 30)),
+    ("每季度", D(2021, 12, 31), D(2021, 12, 31)),
+    ("每半年", D(2021, 7, 1), D(2021, 12, 31)),
+    ("每年12月底前", D(2021, 3, 1), D(2021, 12, 31)),
+    ("每年3月底前", D(2021, 4, 1), D(2022, 3, 31)),
+])
+def test_recurring_deadlines_fall_due_at_the_next_period_end(text, base, due):
+    from xltool.deadlines import next_due
+
+    d = parse_deadline(text, 2021, None)
+    assert d.kind == "recurring" and d.due is None  # never overdue as a whole
+    assert next_due(d, base) == due
+
+
+def test_a_recurring_task_is_due_soon_but_never_overdue():
+    from xltool.deadlines import next_due
+
+    d = parse_deadline("每月10日前", 2021, None)
+    assert next_due(d, D(2021, 3, 11)) == D(2021, 4, 10)
+    assert next_due(parse_deadline("2021年6月底前", None, None), D(2021, 7, 1)) == D(2021, 6, 30)

@@ -133,7 +133,7 @@ def deadline(
     plain: PlainCsv = False,
 ):
     """显示一个时限文字如何被解读。"""
-    from .deadlines import parse_deadline
+    from .deadlines import next_due, parse_deadline
 
     try:
         form = output_format(json_out, fmt)
@@ -150,7 +150,8 @@ def deadline(
         return
     from .rules import rule_title
 
-    kinds = {"date": "日期", "ongoing": "持续性任务（不会逾期）", "relative": "相对期限",
+    kinds = {"date": "日期", "ongoing": "持续性任务（不会逾期）", "recurring": "周期性任务（每期到期，整体不会逾期）",
+             "relative": "相对期限",
              "none": "空（无时限）", "unknown": f"无法识别（检查时报“{rule_title('bad-deadline')}”错误）"}
     say(f"“{' '.join(text.split())}”：{kinds[d.kind]}")
     if d.due:
@@ -159,6 +160,8 @@ def deadline(
         say("节点：" + "、".join(m.isoformat() for m in d.milestones))
     if d.note:
         say(f"说明：{d.note}")
+    if d.kind == "recurring" and (nxt := next_due(d, as_of_d)):
+        say(f"下一个到期日（基准日 {as_of_d}）：{nxt.isoformat()}")
     if d.due and as_of:
         left = (d.due - as_of_d).days
         say(f"距基准日 {as_of_d}：" + (f"还有 {left} 天" if left >= 0 else f"已逾期 {-left} 天"))

@@ -18,7 +18,7 @@ from .basedate import FIRST_YEAR, LAST_YEAR
 from .textnorm import cell_text, cn_numerals_to_digits, squash, ymd
 from .workdays import add_workdays
 
-KINDS = ("date", "ongoing", "relative", "none", "unknown")
+KINDS = ("date", "ongoing", "recurring", "relative", "none", "unknown")
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,8 @@ class Deadline:
     due: dt.date | None = None
     milestones: tuple[dt.date, ...] = field(default_factory=tuple)
     note: str | None = None
+    period: tuple[str, str] | None = None  # recurring: (年|半年|季|月, what follows: "10日前")
+    from_text: bool = False  # read from the task text (the table has no deadline column)
 
     def to_json(self) -> dict:
         out = {
@@ -38,11 +40,23 @@ class Deadline:
         }
         if self.note:
             out["note"] = self.note
+        if self.period:
+            out["period"] = self.period[0]
+        if self.from_text:
+            out["from_text"] = True
         return out
 
 
 _ONGOING = ("持续推进", "长期坚持", "常态化", "长期", "持续", "常年", "长效")
 _RECURRING = re.compile(r"^(每|按)(年|半年|季度?|月|周|旬)|^定期")
+_PERIOD = re.compile(r"^(?:每|按)(?P<unit>半年|年|季|月)度?(?P<rest>.*)$")
+_NEXT_YEAR = re.compile(r"次年|明年|翌年|第二年")
+_RANGE = re.compile(r"^(?P<a>[^—–\-~～至到]+)(?:—+|–|-|~|～|至|到)(?P<b>[^—–\-~～至到]+)$")
+_FESTIVAL = re.compile(r"^(?:(?P<y>\d{4})年)?(?P<f>春节|元宵|清明|端午|中秋|国庆|劳动|五一|元旦)节?(?:假期)?"
+                       r"(?P<before>之前|以前|前)?$")
+# festival -> (lunar month, lunar day), or a fixed (month, day) of the solar calendar
+_LUNAR = {"春节": (1, 1), "元宵": (1, 15), "端午": (5, 5), "中秋": (8, 15)}
+_SOLAR = {"国庆": (10, 1), "劳动": (5, 1), "五一": (5, 1)}
 _SPLIT = re.compile(r"[/／、;；,，]|及|和")
 _DATE_SEP = re.compile(r"^(\d{4})[-./](\d{1,2})[-./](\d{1,2})(?:日?前?)$")
 _YMD = re.compile(
@@ -148,16 +162,101 @@ def _ymd_date(y: int, mo: int | None, day: int | None, part: str | None, before:
     return _last_day(y, mo)
 
 
-_FORMS = (_separated, _half_year, _quarter, _year_month_day)
+def _festival_day(y: int, name: str) -> dt.date | None:
+    """The day of a festival in year ``y``: lunar ones from the lunar calendar (lunardate),
+    清明 from the solar terms the official calendar package computes."""
+    if name in _LUNAR:
+        from lunardate import LunarDate
+
+        try:
+            return LunarDate(y, *_LUNAR[name]).to_solar_date()
+        except ValueError:  # outside the years the lunar tables cover
+            return None
+    if name == "清明":
+        from chinese_calendar import get_solar_terms
+
+        try:
+            terms = get_solar_terms(dt.date(y, 4, 1), dt.date(y, 4, 10))
+        except (NotImplementedError, ValueError, KeyError):
+            return None
+        return next((d for d, term in terms if term.startswith("清明")), None)
+    if name == "元旦":  # the next New Year's Day: 元旦前 in a year's plan is the year's end
+        return dt.date(y + 1, 1, 1)
+    return dt.date(y, *_SOLAR[name])
 
 
-def _one_date(p: str, year: int | None) -> _Form | None:
+def _festival(p: str, year: int | None) -> _Form | None:
+    """春节前, 2022年中秋节前, 国庆前: the eve of the festival (the festival itself without 前)."""
+    m = _FESTIVAL.match(p)
+    if m is None:
+        return None
+    y = _year(m, year)
+    if y is None:
+        return _Form(None)
+    day = _festival_day(y, m["f"])
+    if day is None:
+        return None
+    return _Form(day - dt.timedelta(days=1) if m["before"] else day)
+
+
+def _range(p: str, year: int | None) -> _Form | None:
+    """2021年6月—12月, 6月至9月底, 2021年6月至2022年3月: due at the range's end, in the
+    start's year unless the end names its own."""
+    m = _RANGE.match(p)
+    if m is None:
+        return None
+    start = _one_date(m["a"], year, ranges=False)
+    if start is None:
+        return None
+    end = _one_date(m["b"], start.due.year if start.due else year, ranges=False)
+    if end is None or (start.due and end.due and end.due < start.due):
+        return None
+    return end
+
+
+_FORMS = (_separated, _half_year, _quarter, _year_month_day, _festival)
+
+
+def _one_date(p: str, year: int | None, ranges: bool = True) -> _Form | None:
     """The single dated form ``p`` is written in, or None if it is none of them."""
     for form in _FORMS:
         got = form(p, year)
         if got is not None:
             return got
-    return None
+    return _range(p, year) if ranges else None
+
+
+def _recurring(text: str, t: str) -> Deadline:
+    """每月10日前, 每季度末, 每半年, 每年12月底前: due again every period (next_due)."""
+    m = _PERIOD.match(t)
+    return Deadline(text, "recurring", None, (), None, (m["unit"], m["rest"]) if m else None)
+
+
+def next_due(deadline: Deadline, base: dt.date) -> dt.date | None:
+    """When a deadline next falls due on or after ``base``: its date, or for a recurring one
+    the end of the period (its day, where it names one) that ``base`` lies in or the next."""
+    if deadline.kind != "recurring" or deadline.period is None:
+        return deadline.due
+    unit, rest = deadline.period
+    if unit == "年":
+        for y in (base.year, base.year + 1):
+            got = _one_date(rest, y) if rest else _Form(dt.date(y, 12, 31))
+            if got is None or got.due is None:
+                return None
+            if got.due >= base:
+                return got.due
+        return None
+    if unit == "月":
+        day = re.match(r"^(\d{1,2})[日号]", rest)
+        for y, mo in ((base.year, base.month), (base.year + (base.month == 12), base.month % 12 + 1)):
+            end = _last_day(y, mo)
+            due = end.replace(day=min(int(day[1]), end.day)) if day else end
+            if due >= base:
+                return due
+        return None
+    months = 3 if unit == "季" else 6
+    mo = -(-base.month // months) * months
+    return _last_day(base.year, mo)
 
 
 def parse_deadline(value, year: int | None = None, issued: dt.date | None = None) -> Deadline:
@@ -167,6 +266,18 @@ def parse_deadline(value, year: int | None = None, issued: dt.date | None = None
     if isinstance(value, dt.date):
         return Deadline(value.isoformat(), "date", value, (value,))
     return _parse_text(cell_text(value), year, issued)
+
+
+def _dated_then_ongoing(text: str, t: str, year: int | None) -> Deadline | None:
+    """2021年6月底前完成，长期坚持: a date followed by ongoing work is that date."""
+    parts = [_FILLER.sub("", p) for p in _SPLIT.split(t) if p]
+    dated = [_one_date(p, year) for p in parts if not any(w in p for w in _ONGOING)]
+    if not parts or any(w in parts[0] for w in _ONGOING) or not dated or None in dated:
+        return None
+    dates = sorted({f.due for f in dated if f.due})
+    if not dates:
+        return Deadline(text, "date", None, (), "计划年度未知，无法确定日期")
+    return Deadline(text, "date", dates[-1], tuple(dates))
 
 
 MAX_DAYS_AHEAD = 3660  # a relative deadline longer than ten years is a typing error
@@ -182,8 +293,14 @@ def _parse_text(text: str, year: int | None, issued: dt.date | None) -> Deadline
     t = _normalise(text)
     if not t:
         return Deadline(text, "none")
-    if any(w in t for w in _ONGOING) or _RECURRING.match(t):
-        return Deadline(text, "ongoing")
+    if _NEXT_YEAR.search(t):  # 次年1月底前: the year after the plan's
+        if year is None:
+            return Deadline(text, "date", None, (), "计划年度未知，无法确定日期")
+        t = _NEXT_YEAR.sub(f"{year + 1}年", t).replace("年年", "年")
+    if _RECURRING.match(t):
+        return _recurring(text, t)
+    if any(w in t for w in _ONGOING):
+        return _dated_then_ongoing(text, t, year) or Deadline(text, "ongoing")
 
     m = _RELATIVE.match(t)
     if m and (not m["anchor"] or re.search(r"(印发|发布|下发|出台|收到|之日|起|后)$", m["anchor"])):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..deadlines import next_due
 from . import Hit, rule
 from .structure import is_excel_error
 
@@ -29,7 +30,7 @@ def bad_deadline(task, table, ctx):
 def overdue(task, table, ctx):
     """逾期未完成
 
-    检查内容：截止日期早于基准日期（--as-of），而完成状态不是“已完成”。持续性任务（持续推进、长期坚持、常态化）和无时限任务不会逾期。
+    检查内容：截止日期早于基准日期（--as-of），而完成状态不是“已完成”。持续性任务（持续推进、长期坚持、常态化）、周期性任务（每月10日前、每季度末）和无时限任务不会逾期。
     为什么：逾期任务是督办和考核扣分的依据，需要逐项催办。
     错误写法：时限“6月底前”，基准日期 2020-07-15，完成状态仍为“推进中”。
     正确写法：按期完成并把完成状态改为“已完成”、填写完成日期；确实无法按期完成的，按程序说明原因。
@@ -46,13 +47,13 @@ def overdue(task, table, ctx):
 def due_soon(task, table, ctx):
     """即将到期
 
-    检查内容：截止日期在基准日期起若干天内（默认 15 天），且尚未完成。
+    检查内容：截止日期在基准日期起若干天内（默认 15 天），且尚未完成；周期性任务（每月10日前、每季度末）按下一个到期日提醒。
     为什么：提前提醒，避免任务逾期。
     错误写法：时限“6月底前”，基准日期 2020-06-20，完成状态“推进中”。
     正确写法：抓紧推进，完成后及时更新完成状态和完成日期。
     配置项：check.due_soon_days 设定提前提醒的天数；rules.disable 加入 due-soon 可关闭。
     """
-    due = task.deadline.due
+    due = next_due(task.deadline, ctx.as_of)  # (a recurring task: its next period end)
     if due and ctx.as_of <= due <= ctx.due_soon_until and not ctx.done(task):
         return Hit("deadline", f"{(due - ctx.as_of).days} 天后到期（{due}）", value=task.deadline.text)
 
