@@ -232,3 +232,45 @@ def test_a_recurring_task_is_due_soon_but_never_overdue():
     d = parse_deadline("每月10日前", 2021, None)
     assert next_due(d, D(2021, 3, 11)) == D(2021, 4, 10)
     assert next_due(parse_deadline("2021年6月底前", None, None), D(2021, 7, 1)) == D(2021, 6, 30)
+
+
+def test_an_office_holiday_table_counts_working_days_where_the_calendar_package_stops(tmp_path):
+    """2027 is not in the calendar package yet: Monday–Friday, said; with the office's own
+    [holidays] table its 休 and 班 days count, and the command names the calendar it used."""
+    import subprocess
+    import sys
+
+    from xltool.config import load_config
+    from xltool.workdays import use_holidays
+
+    cfg = tmp_path / "xltool.toml"
+    cfg.write_text('[holidays.2027]\n"休" = ["2027-01-01", "2027-02-06~2027-02-12"]\n"班" = ["2027-02-14"]\n',
+                   encoding="utf-8")
+    plain = parse_deadline("5个工作日内", 2027, D(2027, 2, 4))
+    assert plain.due == D(2027, 2, 11) and "按周一至周五" in plain.note
+    try:
+        load_config(cfg)
+        office = parse_deadline("5个工作日内", 2027, D(2027, 2, 4))
+        assert office.due == D(2027, 2, 17) and "[holidays]" in office.note
+        assert add_workdays(D(2027, 2, 13), 1)[0] == D(2027, 2, 14)  # a make-up Sunday is worked
+    finally:
+        use_holidays({})
+    assert parse_deadline("5个工作日内", 2027, D(2027, 2, 4)).due == D(2027, 2, 11)
+    out = subprocess.run([sys.executable, "-m", "xltool", "deadline", "5个工作日内", "--issued", "2027-02-04",
+                          "--config", str(cfg)], capture_output=True, text=True, check=True).stdout
+    assert "2027-02-17" in out and "2027年按配置文件 [holidays]" in out
+
+
+@pytest.mark.parametrize("body,words", [
+    ('[holidays.2027]\n"休" = ["2027-13-01"]\n', "不是日期"),
+    ('[holidays]\n"休" = ["2027-01-01"]\n', "按年份分节"),
+    ('[holidays.2027]\n"休" = ["2027-02-12~2027-02-06"]\n', "不是有效的日期范围"),
+])
+def test_a_bad_holiday_table_is_a_message_naming_the_key(tmp_path, body, words):
+    from xltool.config import load_config
+    from xltool.errors import UsageError
+
+    cfg = tmp_path / "xltool.toml"
+    cfg.write_text(body, encoding="utf-8")
+    with pytest.raises(UsageError, match=words):
+        load_config(cfg)

@@ -128,14 +128,18 @@ def deadline(
     year: int | None = typer.Option(None, "--year", metavar="年份", help="计划年度（默认取基准日期的年份）"),
     issued: str | None = typer.Option(None, "--issued", metavar="日期", help="发文日期，用于“印发1个月内”“N个工作日内”"),
     as_of: str | None = typer.Option(None, "--as-of", metavar="日期", help="基准日期（默认今天）"),
+    config: Path | None = typer.Option(None, "--config", metavar="配置文件", help="配置文件 xltool.toml（其中的 [holidays] 节假日安排）"),
     json_out: JsonFlag = False,
     fmt: FormatOpt = None,
     plain: PlainCsv = False,
 ):
     """显示一个时限文字如何被解读。"""
+    from .config import load_config
     from .deadlines import next_due, parse_deadline
+    from .workdays import calendar_used
 
     try:
+        load_config(config)
         form = output_format(json_out, fmt)
         as_of_d = parse_date(as_of, "基准日期") or dt.date.today()
         d = parse_deadline(text, year or as_of_d.year, parse_date(issued, "发文日期"))
@@ -160,6 +164,8 @@ def deadline(
         say("节点：" + "、".join(m.isoformat() for m in d.milestones))
     if d.note:
         say(f"说明：{d.note}")
+    if "工作日" in text and d.due:
+        say("日历：" + "；".join(calendar_used(y) for y in range(parse_date(issued, "发文日期").year, d.due.year + 1)))
     if d.kind == "recurring" and (nxt := next_due(d, as_of_d)):
         say(f"下一个到期日（基准日 {as_of_d}）：{nxt.isoformat()}")
     if d.due and as_of:

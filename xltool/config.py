@@ -11,6 +11,12 @@ TOML keys (the 配置 sheet uses the same dotted keys in two columns, 键 | 值)
     [status]
     done = ["已完成"]                  # status.done / status.in_progress / status.not_started
     [roster]                          # units, aliases, groups (see xltool.units.Roster)
+    [holidays.2027]                   # the State Council's schedule, where the calendar package lacks it
+    "休" = ["2027-01-01", "2027-02-06~2027-02-12"]   # days off (off = … also accepted)
+    "班" = ["2027-02-14"]                            # make-up working days (work = …)
+
+Loading a config puts its holiday table in force for the process: deadlines are parsed
+(and cached) without a config at hand.
 """
 
 from __future__ import annotations
@@ -106,10 +112,43 @@ def load_config(path: Path | None) -> Config:
         raise UsageError(f"配置文件 {path} 不存在") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
         raise UsageError(f"配置文件 {path} 格式错误：{e}") from None
-    cfg = cfg.merged({k: v for k, v in data.items() if k != "roster"}, str(path))
+    cfg = cfg.merged({k: v for k, v in data.items() if k not in ("roster", "holidays")}, str(path))
     if "roster" in data:
         cfg = replace(cfg, roster=Roster.from_toml(text, source=str(path)))
+    from .workdays import use_holidays
+
+    use_holidays(holiday_table(data.get("holidays", {}), str(path)))
     return cfg
+
+
+def holiday_table(data: dict, source: str) -> dict:
+    """``[holidays]``: year -> (days off, make-up working days), from lists of dates and
+    date ranges ("2027-02-06~2027-02-12")."""
+    import datetime as dt
+
+    def days(values, year: str, what: str) -> frozenset:
+        out = set()
+        for v in _as_list(values) if isinstance(values, str) else [str(x) for x in values]:
+            lo, _, hi = v.partition("~")
+            try:
+                a = dt.date.fromisoformat(lo.strip())
+                b = dt.date.fromisoformat(hi.strip()) if hi else a
+            except ValueError:
+                raise UsageError(f"{source}：holidays.{year}.{what} 中的“{v}”不是日期（应写作 2027-02-06 或 "
+                                 f"2027-02-06~2027-02-12）") from None
+            if b < a or (b - a).days > 366:
+                raise UsageError(f"{source}：holidays.{year}.{what} 中的“{v}”不是有效的日期范围")
+            out.update(a + dt.timedelta(days=i) for i in range((b - a).days + 1))
+        return frozenset(out)
+
+    table = {}
+    for year, spec in data.items():
+        if not (str(year).isdigit() and isinstance(spec, dict)):
+            raise UsageError(f"{source}：[holidays] 下应按年份分节，如 [holidays.2027]，节内写 \"休\" = [...] 和 \"班\" = [...]（中文键名要加引号）")
+        off = days(spec.get("休", spec.get("off", [])), year, "休")
+        work = days(spec.get("班", spec.get("work", [])), year, "班")
+        table[int(year)] = (off, work)
+    return table
 
 
 def sheet_config(rows: list[list[str]]) -> dict:

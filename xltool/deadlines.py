@@ -336,6 +336,11 @@ def _parse_text(text: str, year: int | None, issued: dt.date | None) -> Deadline
     return Deadline(text, "date", milestones[-1], milestones)
 
 
+def clear_cache() -> None:
+    """Forget parsed deadlines (the working-day calendar changed)."""
+    _parse_text.cache_clear()
+
+
 _CELL_DATE = re.compile(r"^(\d{4})\s*(?:[-./年])\s*(\d{1,2})\s*(?:[-./月])\s*(\d{1,2})\s*日?$")
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 
