@@ -286,6 +286,28 @@ MAX_DAYS_AHEAD = 3660  # a relative deadline longer than ten years is a typing e
 MAX_CHARS = 200  # a deadline cell longer than this is a paragraph, not a deadline
 
 
+def _relative(text: str, m: re.Match, issued: dt.date | None) -> Deadline:
+    """印发1个月内, 10个工作日内: counted from the issue date."""
+    n, unit = int(m["n"][:6]), m["unit"]  # (six digits are plenty: anything over ten years is refused)
+    days = n * {"个月": 30.4, "月": 30.4, "个星期": 7, "周": 7, "个工作日": 1.4, "工作日": 1.4}.get(unit, 1)
+    if days > MAX_DAYS_AHEAD or len(m["n"]) > 6:
+        return Deadline(text, "unknown", None, (), "期限超过 10 年，不像是真实的时限")
+    if issued is None:
+        return Deadline(text, "relative", None, (), "发文日期未知，无法推算期限")
+    note = None
+    if unit in ("个月", "月"):
+        from dateutil.relativedelta import relativedelta
+
+        due = issued + relativedelta(months=n)
+    elif unit in ("日", "天"):
+        due = issued + dt.timedelta(days=n)
+    elif unit in ("个星期", "周"):
+        due = issued + dt.timedelta(weeks=n)
+    else:
+        due, note = add_workdays(issued, n)
+    return Deadline(text, "relative", due, (due,), note)
+
+
 @lru_cache(maxsize=4096)
 def _parse_text(text: str, year: int | None, issued: dt.date | None) -> Deadline:
     if len(text) > MAX_CHARS:
@@ -304,24 +326,7 @@ def _parse_text(text: str, year: int | None, issued: dt.date | None) -> Deadline
 
     m = _RELATIVE.match(t)
     if m and (not m["anchor"] or re.search(r"(印发|发布|下发|出台|收到|之日|起|后)$", m["anchor"])):
-        n, unit = int(m["n"][:6]), m["unit"]  # (six digits are plenty: anything over ten years is refused)
-        days = n * {"个月": 30.4, "月": 30.4, "个星期": 7, "周": 7, "个工作日": 1.4, "工作日": 1.4}.get(unit, 1)
-        if days > MAX_DAYS_AHEAD or len(m["n"]) > 6:
-            return Deadline(text, "unknown", None, (), "期限超过 10 年，不像是真实的时限")
-        if issued is None:
-            return Deadline(text, "relative", None, (), "发文日期未知，无法推算期限")
-        note = None
-        if unit in ("个月", "月"):
-            from dateutil.relativedelta import relativedelta
-
-            due = issued + relativedelta(months=n)
-        elif unit in ("日", "天"):
-            due = issued + dt.timedelta(days=n)
-        elif unit in ("个星期", "周"):
-            due = issued + dt.timedelta(weeks=n)
-        else:
-            due, note = add_workdays(issued, n)
-        return Deadline(text, "relative", due, (due,), note)
+        return _relative(text, m, issued)
 
     whole = _one_date(t, year)
     forms = [whole] if whole is not None else [_one_date(p, year) for p in _SPLIT.split(t) if p]

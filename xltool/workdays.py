@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 from functools import lru_cache
 
-
 # year -> (days off, make-up working days) the office supplied
 _OFFICE: dict[int, tuple[frozenset[dt.date], frozenset[dt.date]]] = {}
 
