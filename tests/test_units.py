@@ -50,8 +50,10 @@ def test_doubled_suffix():
     assert doubled_suffix("市市场监管局") is None
 
 
-# (no character of a role word such as 牵头 or 配合: a name here is only ever a name)
-names = st.text(alphabet="市县局办委科中心甲乙丙丁政府部门", min_size=2, max_size=8)
+# (no character of a role word such as 牵头 or 配合: a name here is only ever a name; it ends
+# as a unit's name does, so a line break after it is a separator)
+names = st.builds(lambda a, b: a + b, st.text(alphabet="市县局办委科中心甲乙丙丁政府部门", min_size=1, max_size=7),
+                  st.sampled_from("局办委心府门"))
 
 
 @given(st.lists(names, min_size=1, max_size=6), st.sampled_from(["、", "，", ",", "；", "\n"]))
@@ -76,3 +78,13 @@ def test_near_duplicates_leave_doubled_suffixes_and_short_names_to_their_own_fin
     counts = Counter({"县经济开发区管委会": 6, "县开发区管委会": 1, "县财政局": 5, "县财政局局": 1,
                       "县税务局": 4, "县商务局": 1, "县市场监督管理局": 3, "县市场监督管里局": 1})
     assert near_duplicates(counts) == {"县开发区管委会": "县经济开发区管委会", "县市场监督管里局": "县市场监督管理局"}
+
+
+@given(st.lists(st.tuples(st.text(alphabet="甲乙丙丁生态环境卫生健康", min_size=2, max_size=6),
+                          st.text(alphabet="甲乙丙丁", min_size=0, max_size=3).map(lambda t: t + "局")),
+                min_size=1, max_size=4))
+def test_a_line_break_inside_a_name_is_rejoined(halves):
+    """A name wrapped inside the cell (its first line does not end as a name does) is one
+    name; names that end as names do, one per line, stay apart."""
+    cell = "、".join(f"{a}\n{b}" for a, b in halves)
+    assert list(split_units(cell).all) == list(dict.fromkeys(a + b for a, b in halves))

@@ -128,7 +128,7 @@ def deadline(
     year: int | None = typer.Option(None, "--year", metavar="年份", help="计划年度（默认取基准日期的年份）"),
     issued: str | None = typer.Option(None, "--issued", metavar="日期", help="发文日期，用于“印发1个月内”“N个工作日内”"),
     as_of: str | None = typer.Option(None, "--as-of", metavar="日期", help="基准日期（默认今天）"),
-    config: Path | None = typer.Option(None, "--config", metavar="配置文件", help="配置文件 xltool.toml（其中的 [holidays] 节假日安排）"),
+    config: Path | None = typer.Option(None, "--config", metavar="配置文件", help="配置文件 xltool.toml（其中的节假日安排）"),
     json_out: JsonFlag = False,
     fmt: FormatOpt = None,
     plain: PlainCsv = False,

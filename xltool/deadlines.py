@@ -10,7 +10,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -339,6 +339,20 @@ def _parse_text(text: str, year: int | None, issued: dt.date | None) -> Deadline
     if not (FIRST_YEAR <= milestones[0].year and milestones[-1].year <= LAST_YEAR):
         return Deadline(text, "unknown", None, (), f"年份超出 {FIRST_YEAR}—{LAST_YEAR}，不像是真实的时限")
     return Deadline(text, "date", milestones[-1], milestones)
+
+
+_IN_TEXT = re.compile(r"(?:(?:\d{4}|次|明)年)?(?:\d{1,2}月(?:\d{1,2}[日号]|底|末|上旬|中旬|下旬)?|年底|年内|上半年|"
+                      r"下半年|第?[1-4]季度末?)(?:之前|以前|前)")
+
+
+def deadline_in_text(text: str, year: int | None, issued: dt.date | None) -> Deadline | None:
+    """A deadline written inside a task's text (于6月30日前成立…, 年底前完成…), for a table
+    with no deadline column: the first dated phrase, marked ``from_text``."""
+    m = _IN_TEXT.search(cn_numerals_to_digits(text[:2000]))
+    if m is None:
+        return None
+    d = _parse_text(m.group(0), year, issued)
+    return replace(d, from_text=True, note=d.note or f"时限取自任务文字“{m.group(0)}”") if d.kind == "date" else None
 
 
 def clear_cache() -> None:

@@ -38,6 +38,7 @@ class Layout:
     data_end: int = 0  # 0-based, exclusive
     kind: str = "decomposition"
     header_fields: dict[int, tuple[str, str]] = field(default_factory=dict, repr=False)  # col -> (field, text)
+    unmapped: dict[int, str] = field(default_factory=dict)  # col -> header text naming no known field
 
     @property
     def data_start(self) -> int:
@@ -74,11 +75,18 @@ def row_fields(grid: Grid, r: int, spans: dict[tuple[int, int], Merge], least: i
     return out
 
 
+# Beside a task column, two of these name a table as surely as a unit column does (an
+# assessment table headed 考核指标 · 考核内容 · 评分标准 · 分值 · 负责考核部门 has no unit column).
+_TABLEISH = ("seq", "deadline", "row_points", "level1", "level2", "assessor", "status", "progress", "evidence")
+
+
 def _is_header(fields: dict[int, tuple[str, str]]) -> bool:
     if len(fields) < 2:  # most rows of a sheet: data, no header word at all
         return False
     names = {f for f, _ in fields.values()}
-    return any(f in names for f in _TASKISH) and any(f in names for f in _UNITISH)
+    if not any(f in names for f in _TASKISH):
+        return False
+    return any(f in names for f in _UNITISH) or len(names.intersection(_TABLEISH)) >= 2
 
 
 def _profile(grid: Grid, c: int, r0: int, r1: int) -> str | None:
@@ -185,8 +193,48 @@ def find_layouts(grid: Grid) -> list[Layout]:
         if lay.data_end == 0:
             lay.data_end = n
         lay.columns, lay.headers = _assign(grid, lay.header_fields, lay.data_start, lay.data_end)
+        _headings_over_items(grid, lay)
         lay.kind = _kind(lay.columns, lay.headers)
+        lay.unmapped = _unmapped(grid, lay)
     return layouts
+
+
+def _headings_over_items(grid: Grid, lay: Layout) -> None:
+    """A task column that holds headings over the items of the next one becomes the section
+    column, and the items the tasks. Decided by content: its cells are 一、/（一） headings,
+    or one of its cells is merged over rows that carry different 序号 (a task has one 序号;
+    a heading groups several)."""
+    cols = lay.columns
+    if "task" not in cols or "requirement" not in cols:
+        return
+    c = cols["task"]
+    prof = _profile(grid, c, lay.data_start, lay.data_end)
+    over = prof in ("section", "subsection") and prof not in cols
+    if not over and "seq" in cols and "section" not in cols:
+        s = cols["seq"]
+        for m in grid.merges:
+            if m.c0 == c == m.c1 and m.r1 > m.r0 and lay.data_start <= m.r0 < lay.data_end:
+                seqs = {cell_text(grid.raw(r, s)) for r in range(m.r0, m.r1 + 1)} - {""}
+                if len(seqs) > 1:
+                    over, prof = True, "section"
+                    break
+    if over:
+        cols[prof], lay.headers[prof] = c, lay.headers.get("task", "")
+        cols["task"], lay.headers["task"] = cols.pop("requirement"), lay.headers.pop("requirement", "")
+
+
+def _unmapped(grid: Grid, lay: Layout) -> dict[int, str]:
+    """col -> text of the header cells that name no field the reader knows (listed by inspect
+    and in a finding: a column the reader ignored is never silent)."""
+    used = set(lay.columns.values())
+    out = {}
+    for r in range(lay.header_start, lay.header_end + 1):
+        row = grid.rows[r] if r < grid.height else []
+        for c, v in enumerate(row):
+            t = cell_text(v)
+            if t and c not in lay.header_fields and c not in used and grid.anchor(r, c) == (r, c):
+                out.setdefault(c, t)
+    return out
 
 
 def _second_header_row(grid: Grid, r: int, fields: dict) -> bool:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .deadlines import parse_cell_date, parse_deadline
+from .deadlines import deadline_in_text, parse_cell_date, parse_deadline
 from .model import Grid, Task, col_letter
 from .table import NUMBERED, SECTION_L1, SECTION_L2, Layout
 from .textnorm import cell_number, cell_text
@@ -259,6 +259,9 @@ def _make_task(r: int, cells: _Cells, values: dict[str, str], starts: bool, head
     deadline = memo.deadlines.get(dl)
     if deadline is None:
         deadline = memo.deadlines[dl] = parse_deadline(dl, year, issued)
+    if cols.deadline is None:  # no deadline column: a deadline written in the text, if any
+        deadline = (deadline_in_text(task_text, year, issued)
+                    or deadline_in_text(values.get("requirement", ""), year, issued) or deadline)
     level1, points = parse_level1(values["level1"]) if "level1" in has else (None, None)
     level2 = (join_lines(values["level2"]) or None) if "level2" in has else None
     row_points = cell_number(raws.get(cols.points, get(cols.points))) if cols.points is not None else None

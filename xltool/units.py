@@ -54,6 +54,50 @@ def _clean(name: str) -> str:
     return name
 
 
+# The last character of a complete unit name (局 委 办 厅 … 中心 公司 政府 部门 单位 村 社区 …)
+# or of a bracketed qualifier; a line that ends otherwise was broken inside a name.
+UNIT_ENDINGS = frozenset("局委办厅院所部门会处科室股队站馆区村镇街乡县市省司行社校位组心团府口级）)】〕")
+_ROLE_END = re.compile(r"(?:牵头|负责|落实|实施|推进|配合)$")  # a clause's role phrase ends the line
+_LINE_BREAK = re.compile(r"[ \t\u3000]*(?:\r\n|\r|\n)[ \t\u3000]*")
+
+
+def rejoin_lines(text: str) -> str:
+    """A unit cell with the line breaks that fell inside a name taken out ("省食品药品\n监管局"
+    is one name): a break stays only after a separator, a complete name or a role phrase."""
+    if "\n" not in text and "\r" not in text:
+        return text
+    parts = _LINE_BREAK.split(text)
+    out = parts[0]
+    for part in parts[1:]:
+        last = out.rstrip()[-1:]
+        kept = not last or last in _SEPARATORS or last in UNIT_ENDINGS or not part or _ROLE_END.search(out)
+        out += ("\n" if kept else "") + part
+    return out
+
+
+_ROLE_CLAUSE = re.compile(r"(?:牵头|配合|负责)(?:落实|实施|推进)?$")
+
+
+def _clauses(text: str) -> list[str]:
+    """Clauses of a unit cell: split at ；; and line breaks, and at a comma that ends a role
+    phrase ("市发展改革委牵头，市住建局配合")."""
+    out = []
+    for clause in _split_top(text, _STRONG):
+        parts = _split_top(clause, set("，,"))
+        if len(parts) > 1 and any(_ROLE_CLAUSE.search(_clean(p)) for p in parts[:-1]):
+            buf = []
+            for part in parts:
+                buf.append(part)
+                if _ROLE_CLAUSE.search(_clean(part)):
+                    out.append("，".join(buf))
+                    buf = []
+            if buf:
+                out.append("，".join(buf))
+        else:
+            out.append(clause)
+    return out
+
+
 @lru_cache(maxsize=4096)
 def split_units(text: str, default_role: str = "responsible") -> Units:
     """Split a unit cell into lead and responsible names.
@@ -65,7 +109,7 @@ def split_units(text: str, default_role: str = "responsible") -> Units:
     lead: list[str] = []
     resp: list[str] = []
     others = False
-    for clause in _split_top(text or "", _STRONG):
+    for clause in _clauses(rejoin_lines(text or "")):
         clause = _clean(clause)
         if not clause:
             continue
