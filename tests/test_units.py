@@ -88,3 +88,29 @@ def test_a_line_break_inside_a_name_is_rejoined(halves):
     name; names that end as names do, one per line, stay apart."""
     cell = "、".join(f"{a}\n{b}" for a, b in halves)
     assert list(split_units(cell).all) == list(dict.fromkeys(a + b for a, b in halves))
+
+
+def test_doubled_characters_and_fragments_are_told_apart_from_names():
+    from xltool.units import looks_cut
+
+    assert doubled_suffix("县国有企企") == "县国有企"
+    assert [n for n in ("省食品药品", "省医疗", "县国有资产") if looks_cut(n)] == ["省食品药品", "省医疗", "县国有资产"]
+    assert not [n for n in ("县妇联", "县科协", "各村（社区）", "各镇、街", "县电视台", "市直各部门", "党政办")
+                if looks_cut(n)]
+
+
+def test_a_fragment_left_by_a_split_name_is_a_finding(tmp_path):
+    """Without a roster: the piece of a name a 、 cut apart is reported; whole names are not."""
+    from openpyxl import Workbook
+
+    from xltool import api
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["序号", "工作任务", "牵头单位", "责任单位", "时限要求"])
+    ws.append([1, "公开抽检结果", "省食品药品、监管局", "省卫生健康委员会", "2019年底前"])
+    ws.append([2, "公开国企信息", "省国资委", "省国有企企", "2019年底前"])
+    wb.save(tmp_path / "t.xlsx")
+    found = [(f.cell, f.value, f.suggestion) for f in api.check([tmp_path / "t.xlsx"], as_of="2019-06-01").files[0].findings
+             if f.rule == "unknown-unit"]
+    assert found == [("C2", "省食品药品", None), ("D3", "省国有企企", "省国有企")]

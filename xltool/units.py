@@ -56,7 +56,7 @@ def _clean(name: str) -> str:
 
 # The last character of a complete unit name (局 委 办 厅 … 中心 公司 政府 部门 单位 村 社区 …)
 # or of a bracketed qualifier; a line that ends otherwise was broken inside a name.
-UNIT_ENDINGS = frozenset("局委办厅院所部门会处科室股队站馆区村镇街乡县市省司行社校位组心团府口级）)】〕")
+UNIT_ENDINGS = frozenset("局委办厅院所部门会处科室股队站馆区村镇街乡县市省司行社校位组心团府口级联协台）)】〕")
 _ROLE_END = re.compile(r"(?:牵头|负责|落实|实施|推进|配合)$")  # a clause's role phrase ends the line
 _LINE_BREAK = re.compile(r"[ \t\u3000]*(?:\r\n|\r|\n)[ \t\u3000]*")
 
@@ -233,16 +233,23 @@ class Roster:
 
 # --- Typos without a roster -------------------------------------------------
 
-_SUFFIX_CHARS = "局办委部厅院会所站队处科室中心"
 
 
 @lru_cache(maxsize=16384)
 def doubled_suffix(name: str) -> str | None:
-    """"食品药品监管局局" → "食品药品监管局": a unit suffix typed twice."""
+    """"食品药品监管局局" → "食品药品监管局", "县国有企企" → "县国有企": the last character
+    typed twice (no unit's name ends in a doubled character)."""
     k = unit_key(name)
-    if len(k) >= 3 and k[-1] == k[-2] and k[-1] in _SUFFIX_CHARS:
+    if len(k) >= 3 and k[-1] == k[-2] and "\u4e00" <= k[-1] <= "\u9fff":
         return name.rstrip()[:-1]
     return None
+
+
+def looks_cut(name: str) -> bool:
+    """A name that does not end as a unit's name does ("省食品药品"): a piece of a name the
+    cell broke apart, or a name cut short."""
+    k = unit_key(name)
+    return len(k) >= 2 and k[-1] not in UNIT_ENDINGS and "\u4e00" <= k[-1] <= "\u9fff"
 
 
 def _subsequence(short: str, long: str) -> bool:

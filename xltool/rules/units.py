@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..units import doubled_suffix
+from ..units import doubled_suffix, looks_cut
 from . import Hit, rule
 
 
@@ -10,7 +10,7 @@ from . import Hit, rule
 def unknown_unit(task, table, ctx):
     """单位名称不在名录中
 
-    检查内容：单位不在单位名录里（--roster，否则 --plan 任务表中的单位，否则模板的“单位名录”工作表），并给出最接近的名录名称作为建议。没有名录时，报告只出现一次、且与多次出现的名称只差一两个字的名称，以及“局局”这类重复字。名称按原样保留，从不自动改写。
+    检查内容：单位不在单位名录里（--roster，否则 --plan 任务表中的单位，否则模板的“单位名录”工作表），并给出最接近的名录名称作为建议。没有名录时，报告只出现一次、且与多次出现的名称只差一两个字的名称，以及“局局”“企企”这类重复字和不像完整名称的片段（如换行拆开的“省食品药品”）。名称按原样保留，从不自动改写。
     为什么：单位名称写错，汇总时就会多出一个“单位”，真正的单位少算任务。
     错误写法：“县住建局局”“县市场监督管理局”写成“县市场监管理局”。
     正确写法：照单位名录的全称填写，如“县住房和城乡建设局”。
@@ -40,6 +40,9 @@ def unknown_unit(task, table, ctx):
             if fix:
                 hits.append(Hit(fld, f"单位“{name}”疑似多打了一个“{name[-1]}”，是否为“{fix}”？",
                                 value=name, suggestion=fix))
+            elif looks_cut(name):
+                hits.append(Hit(fld, f"单位“{name}”不像完整的单位名称（可能是被拆开或截断的名称），请核对",
+                                value=name))
             else:
                 ok.add(name)
     return hits
