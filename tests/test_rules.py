@@ -113,13 +113,16 @@ def test_plan_rules(tmp_path):
         CLEAN[0],
         [2, "任务乙", "县政府办", "县教育局", "2020年10月底前", "已完成", "2020-10-20", None, "x"],  # units changed
         [9, "计划外的任务", "县政府办", None, "全年", "推进中"],
+        [19, "任务丙", "县财政局", "县政府办", "持续推进", "推进中"],  # 序号 typed 19 for task 3
     ])
     from xltool.plan import Plan
     from xltool.reader import read_ledger
 
     p = Plan.from_ledger(read_ledger(plan))
     fs = findings(ledger, plan=p)
-    assert pairs(fs) == [(4, "plan-changed"), (4, "unknown-unit"), (5, "not-in-plan")]
+    assert pairs(fs) == [(4, "plan-changed"), (4, "unknown-unit"), (5, "not-in-plan"), (6, "seq-changed")]
+    moved = next(f for f in fs if f.rule == "seq-changed")
+    assert (moved.cell, moved.value, moved.suggestion) == ("A6", "19", "3") and "任务表第5行" in moved.message
     changed = next(f for f in fs if f.rule == "plan-changed")
     assert "县教育局" in changed.message and "县财政局" in changed.message
 

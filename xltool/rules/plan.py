@@ -40,3 +40,23 @@ def not_in_plan(task, table, ctx):
     """
     if ctx.plan is not None and ctx.plan.match(task) is None:
         return Hit("task", "任务表中找不到此任务（序号或任务内容不同）", value=task.task[:60])
+
+
+@rule("seq-changed", "XL503", "warning", needs_plan=True)
+def seq_changed(task, table, ctx):
+    """序号与任务表不同
+
+    检查内容：指定 --plan 时，台账中某行对应的任务表任务（按任务内容匹配）的序号与台账填写的序号不同。
+    为什么：汇总和催办按序号对应任务；序号写错，会把这项任务的进展记到别的任务上。
+    错误写法：任务表第20项任务，台账中序号填成“19”。
+    正确写法：序号照任务表填写；任务表的序号有误时，请印发单位更正任务表。
+    配置项：rules.disable 加入 seq-changed 可关闭；rules.severity.seq-changed 调整级别。
+    """
+    if ctx.plan is None or not task.seq:
+        return None
+    p = ctx.plan.match(task)
+    if p is None or not p.seq or p.seq == task.seq:
+        return None
+    return Hit("seq" if table.has("seq") else "task",
+               f"序号“{task.seq}”与任务表中该任务的序号“{p.seq}”不同（任务表第{p.excel_row}行）",
+               value=task.seq, suggestion=p.seq)
