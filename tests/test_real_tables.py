@@ -67,3 +67,50 @@ def test_every_row_of_each_layout_is_found(tmp_path, shape):
     led = read_ledger(build(shape, tmp_path), year=shape.year)
     rows = [t.excel_row for table in led.tables for t in table.tasks]
     assert rows == [r[0] for r in shape.truth]
+
+
+def test_a_column_the_reader_does_not_know_is_named_not_silently_dropped(tmp_path):
+    """An unknown header beside known ones: the rows are read, the column is listed by
+    inspect and is an unknown-column finding on its header cell."""
+    import subprocess
+
+    from openpyxl import Workbook
+
+    from xltool import api
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["2021年政务公开任务分工"])
+    ws.append(["序号", "工作任务", "推进举措及成效", "牵头单位", "完成时限"])
+    ws.append([1, "公开规划信息", "按月通报", "县发改局", "2021年6月底前"])
+    ws.append([2, "公开财政预决算", None, "县财政局", "2021年底前"])
+    path = tmp_path / "t.xlsx"
+    wb.save(path)
+    report = api.check([path], as_of="2021-03-01")
+    got = [(f.rule, f.cell, f.value) for f in report.files[0].findings]
+    assert got == [("unknown-column", "C2", "推进举措及成效")]
+    led = api.read(path)
+    assert [t.task for t in led.tables[0].tasks] == ["公开规划信息", "公开财政预决算"]
+    out = subprocess.run([sys.executable, "-m", "xltool", "inspect", str(path)], capture_output=True, text=True,
+                         check=True).stdout
+    assert "未识别的列（已忽略）：C 列“推进举措及成效”" in out and "计划年度 2021（取自标题或通知）" in out
+
+
+def test_a_table_without_a_year_says_where_its_year_came_from(tmp_path):
+    """No year in the title: the year of the base date, with a note in inspect and JSON."""
+    import json
+    import subprocess
+
+    shape = next(s for s in SHAPES if s.name == "town_no_year_deadline_in_text")
+    path = build(shape, tmp_path)
+    res = subprocess.run([sys.executable, "-m", "xltool", "inspect", str(path), "--as-of", "2021-03-01", "--json"],
+                         capture_output=True, text=True, check=True)
+    (table,) = json.loads(res.stdout)["tables"]
+    assert table["year"] == 2021 and table["year_source"] == "基准日期"
+    assert "按基准日期的年份 2021 年" in table["notes"][0]
+    assert [t["deadline"]["due"] for t in table["tasks"]] == ["2021-06-30", "2021-12-31", None]
+    assert table["tasks"][0]["deadline"]["text"] == "6月30日前" and table["tasks"][0]["deadline"]["from_text"]
+    res = subprocess.run([sys.executable, "-m", "xltool", "inspect", str(path), "--year", "2020", "--json"],
+                         capture_output=True, text=True, check=True)
+    (table,) = json.loads(res.stdout)["tables"]
+    assert (table["year_source"], table["notes"], table["tasks"][1]["deadline"]["due"]) == ("--year", [], "2020-12-31")

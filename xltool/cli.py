@@ -110,11 +110,15 @@ def inspect(
 
     for t in ledger.tables:
         say(f"{ledger.path} · 工作表“{t.sheet}” · 第{t.header_row}行表头 · {KIND_NAMES[t.kind]}（{t.kind}）"
-            f" · {len(t.tasks)} 行任务 · 计划年度 {t.year or '未知'}"
+            f" · {len(t.tasks)} 行任务 · 计划年度 {t.year or '未知'}" + (f"（取自{t.year_source}）" if t.year_source else "")
             + (f" · 发文日期 {t.issued}" if t.issued else "") + (f" · 填报单位 {t.unit}" if t.unit else ""))
+        if t.unmapped:
+            say("未识别的列（已忽略）：" + "；".join(f"{c} 列“{h}”" for c, h in t.unmapped.items()))
+        for note in t.notes:
+            say(f"提示：{note}")
         say(f"{pad('行', 5)}{pad('序号', 5)}{pad('任务', 34)}{pad('牵头单位', 18)}{pad('责任单位', 24)}时限")
         for k in t.tasks:
-            due = k.deadline.due.isoformat() if k.deadline.due else {"ongoing": "持续", "none": "（空）",
+            due = k.deadline.due.isoformat() if k.deadline.due else {"ongoing": "持续", "recurring": "周期", "none": "（空）",
                                                                         "unknown": "无法识别"}.get(k.deadline.kind, "—")
             say(f"{pad(str(k.excel_row), 5)}{pad(k.seq or '', 5)}{pad(k.task, 34)}"
                 f"{pad('、'.join(k.lead_units), 18)}{pad('、'.join(k.responsible_units), 24)}"

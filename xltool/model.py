@@ -267,6 +267,8 @@ class Table:
     report_date: dt.date | None = None  # the 填报日期 named above the table
     notes: list[str] = field(default_factory=list)
     hidden: bool = False
+    year_source: str | None = None  # where the plan year came from: 标题或通知 / --year / 发文日期 / 基准日期
+    unmapped: dict[str, str] = field(default_factory=dict)  # column letter -> header text the reader ignored
 
     def has(self, fld: str) -> bool:
         return fld in self.columns
@@ -282,6 +284,9 @@ class Table:
             "unit": self.unit,
             "columns": {k: cell_ref(self.header_row - 1, c)[:-len(str(self.header_row))]
                         for k, c in self.columns.items()},
+            "year_source": self.year_source,
+            "unmapped_headers": self.unmapped,
+            "notes": self.notes,
             "tasks": [t.to_json() for t in self.tasks],
         }
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from . import docmeta
 from .grid import DEFAULT_LIMITS, Limits, read_book
-from .model import Book, Grid, Records, Table
+from .model import Book, Grid, Records, Table, col_letter
 from .table import find_layouts
 from .tasks import build_tasks
 
@@ -33,9 +33,11 @@ class Ledger(Records):
 
 
 def tables_of_grid(grid: Grid, year: int | None = None, issued: dt.date | None = None,
-                   default_year: int | None = None, context: list[str] | None = None) -> list[Table]:
+                   default_year: int | None = None, context: list[str] | None = None,
+                   default_from: str = "基准日期") -> list[Table]:
     """All task tables of one grid. ``year``/``issued`` override what the sheet says;
-    ``default_year`` is used when neither the override nor the sheet names a year."""
+    ``default_year`` (the year of ``default_from``) is used when neither the override nor
+    the sheet names a year, with a note on the table."""
     out = []
     layouts = find_layouts(grid)
     for i, lay in enumerate(layouts):
@@ -45,12 +47,14 @@ def tables_of_grid(grid: Grid, year: int | None = None, issued: dt.date | None =
         lines = [ln for ln in lines if ln.strip()]
         below = [" ".join(t for t in row if t) for row in grid.texts(lay.data_end)]
         extra = context or []
-        t_year = year or docmeta.plan_year(lines + extra)
+        named = docmeta.plan_year(lines + extra)
+        t_year, source = (year, "--year") if year else (named, "标题或通知")
         t_issued = issued or docmeta.issue_date(lines + extra + below)
         if t_year is None and t_issued is not None:
-            t_year = t_issued.year
-        if t_year is None:
-            t_year = default_year
+            t_year, source = t_issued.year, "发文日期"
+        if t_year is None and default_year is not None:
+            t_year, source = default_year, default_from
+        source = source if t_year else None
         title = next((ln.strip() for ln in reversed(lines) if not docmeta._UNIT_LABEL.match(ln.strip())
                       and len(ln.strip()) <= 80), None)
         table = Table(
@@ -59,6 +63,11 @@ def tables_of_grid(grid: Grid, year: int | None = None, issued: dt.date | None =
             unit=docmeta.reporting_unit(above), hidden=grid.hidden,
             report_date=docmeta.reporting_date(grid.rows[top:lay.header_start]),
         )
+        table.year_source = source
+        table.unmapped = {col_letter(c): t for c, t in sorted(lay.unmapped.items())}
+        if source == default_from:
+            table.notes.append(f"标题和通知中没有计划年度，按{default_from}的年份 {t_year} 年计算“年底前”“6月底前”等时限"
+                               f"（如不对，请用 --year 指定）")
         table.tasks = build_tasks(grid, lay, t_year, t_issued)
         out.append(table)
     return out
@@ -84,12 +93,14 @@ def ledger_from_book(book: Book, year: int | None = None, issued: dt.date | None
     else today's."""
     ledger = Ledger(path=book.path, book=book)
 
-    def build(default_year: int | None) -> list[Table]:
-        return [t for grid in book.sheets for t in tables_of_grid(grid, year, issued, default_year, book.context)]
+    def build(default_year: int | None, default_from: str) -> list[Table]:
+        return [t for grid in book.sheets
+                for t in tables_of_grid(grid, year, issued, default_year, book.context, default_from)]
 
-    ledger.tables = build(as_of.year if as_of else None)
+    ledger.tables = build(as_of.year if as_of else None, "基准日期")
     ledger.unit = next((t.unit for t in ledger.tables if t.unit), None)
     ledger.report_date = next((t.report_date for t in ledger.tables if t.report_date), None)
     if as_of is None and any(t.year is None for t in ledger.tables):
-        ledger.tables = build((ledger.report_date or dt.date.today()).year)
+        ledger.tables = build((ledger.report_date or dt.date.today()).year,
+                              "填报日期" if ledger.report_date else "今天")
     return ledger

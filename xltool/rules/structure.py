@@ -176,3 +176,18 @@ def bad_merge(ledger, ctx):
             yield Hit(None, f"合并单元格 {m.ref} 覆盖了 {m.r1 - m.r0 + 1} 行 × {m.c1 - m.c0 + 1} 列，"
                             "会把表中内容遮住，已按未合并读取；请取消这个合并", value=m.ref,
                       sheet=g.name, cell=cell_ref(m.r0, m.c0), row=m.r0 + 1)
+
+
+@rule("unknown-column", "XL008", "info", scope="table")
+def unknown_column(table, ctx):
+    """未识别的列
+
+    检查内容：表头中有 xltool 不认识的列名，这一列的内容没有读入任务（检查和汇总都不会用到它）。
+    为什么：列名写法各地不一；列被忽略而不提示，使用者会以为这一列也检查过了。
+    错误写法：表头写“完成情况说明（请简要填写）”之外的自造列名，如“推进举措及成效”。
+    正确写法：用模板中的列名（xltool template new 生成的台账），或在反馈中告诉我们这个列名，以便收录。
+    配置项：rules.disable 加入 unknown-column 可关闭；rules.severity.unknown-column 调整级别。
+    """
+    for col, text in table.unmapped.items():
+        yield Hit(None, f"表头“{' '.join(text.split())}”不是 xltool 认识的列名，这一列未读入", value=text,
+                  cell=f"{col}{table.header_row}", row=table.header_row)
