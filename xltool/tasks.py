@@ -313,14 +313,21 @@ def build_tasks(grid: Grid, lay: Layout, year: int | None, issued) -> list[Task]
             headings = (heading, None)
         elif role == _SUBSECTION:
             headings = (headings[0], heading)
+        if role in (_SECTION, _SUBSECTION):
+            prev = {}  # a blank cell never takes a value from another section
         if role != _TASK:
             continue
         starts = cols.seq in own or (task_col in own and NUMBERED.match(own[task_col]) is not None)
         get = shown.get
         values = {f: get(c, "") for f, c in items}
-        if tasks:
+        if prev:
             for f, mode in inherit:
-                if not values[f] and (mode == _ALWAYS or not starts):
+                if not values[f] and mode == _ALWAYS:
+                    values[f] = prev.get(f, "")
+            # a new section (own cell of a section column) ends "same as above" as a heading row does
+            crossed = any(values.get(f) != prev.get(f) for f in GROUPING if f in cols.fields)
+            for f, mode in inherit:
+                if not values[f] and mode == _WITHIN and not starts and not crossed:
                     values[f] = prev.get(f, "")
         if "task" not in cols.fields and not values.get("task"):
             values["task"] = values.get("requirement", "")

@@ -178,6 +178,24 @@ SHAPES = [
         (5, "3", None, "公开年度财政预决算", "市财政局", "", _d(2021, 1, 31)),
         (6, "4", None, "公开重大行政决策事项目录", "市司法局", "市政府办、市直各部门", _d(2020, 9, 30)),
     ]),
+    # A county's plan pasted from Word: section rows, no 序号 and unnumbered tasks, blank unit
+    # cells meaning "same as above" within a section, and the first task of a section with
+    # its own blank lead cell (the unit above it belongs to another section).
+    Shape("county_unnumbered_sections", [
+        ["2020年全县政务公开工作任务分工", "<", "<", "<"],
+        ["工作任务", "牵头单位", "配合单位", "完成时限"],
+        ["一、推进决策公开", "<", "<", "<"],
+        ["公开重大行政决策事项目录", "县司法局", "县政府办", "2020年6月底前"],
+        ["决策草案向社会公开征求意见", None, None, "持续推进"],
+        ["二、推进政务服务公开", "<", "<", "<"],
+        ["公开政务服务事项办事指南", None, "各乡镇人民政府", "2020年9月底前"],
+        ["公开“好差评”结果", "县政务服务中心", None, "每季度末"],
+    ], [
+        (4, None, "一、推进决策公开", "公开重大行政决策事项目录", "县司法局", "县政府办", _d(2020, 6, 30)),
+        (5, None, "一、推进决策公开", "决策草案向社会公开征求意见", "县司法局", "县政府办", None),
+        (7, None, "二、推进政务服务公开", "公开政务服务事项办事指南", "", "各乡镇人民政府", _d(2020, 9, 30)),
+        (8, None, "二、推进政务服务公开", "公开“好差评”结果", "县政务服务中心", "各乡镇人民政府", None),
+    ]),
     # A town's division of tasks: no year in the title, no deadline column, a deadline in the
     # task text; 配合部门.
     Shape("town_no_year_deadline_in_text", [
