@@ -57,7 +57,7 @@ def _clean(name: str) -> str:
 # The last character of a complete unit name (局 委 办 厅 … 中心 公司 政府 部门 单位 村 社区 …)
 # or of a bracketed qualifier; a line that ends otherwise was broken inside a name.
 UNIT_ENDINGS = frozenset("局委办厅院所部门会处科室股队站馆区村镇街乡县市省司行社校位组心团府口级联协台）)】〕")
-_ROLE_END = re.compile(r"(?:牵头|负责|落实|实施|推进|配合)$")  # a clause's role phrase ends the line
+_ROLE_END = re.compile(r"(?:牵头|负责|落实|实施|推进|配合)$")  # a clause's role phrase ends here
 _LINE_BREAK = re.compile(r"[ \t\u3000]*(?:\r\n|\r|\n)[ \t\u3000]*")
 
 
@@ -75,20 +75,17 @@ def rejoin_lines(text: str) -> str:
     return out
 
 
-_ROLE_CLAUSE = re.compile(r"(?:牵头|配合|负责)(?:落实|实施|推进)?$")
-
-
 def _clauses(text: str) -> list[str]:
     """Clauses of a unit cell: split at ；; and line breaks, and at a comma that ends a role
     phrase ("市发展改革委牵头，市住建局配合")."""
     out = []
     for clause in _split_top(text, _STRONG):
         parts = _split_top(clause, set("，,"))
-        if len(parts) > 1 and any(_ROLE_CLAUSE.search(_clean(p)) for p in parts[:-1]):
+        if len(parts) > 1 and any(_ROLE_END.search(_clean(p)) for p in parts[:-1]):
             buf = []
             for part in parts:
                 buf.append(part)
-                if _ROLE_CLAUSE.search(_clean(part)):
+                if _ROLE_END.search(_clean(part)):
                     out.append("，".join(buf))
                     buf = []
             if buf:
@@ -232,7 +229,6 @@ class Roster:
 
 
 # --- Typos without a roster -------------------------------------------------
-
 
 
 @lru_cache(maxsize=16384)
