@@ -366,15 +366,24 @@ def _pooled(func: Callable, items: list[tuple[str, str]], args: tuple, failed: F
 
 
 def run_files(func: Callable, items: list[tuple[str, str]], args: tuple, opts: CheckOptions, failed: Failed,
-              jobs: int | None = None, tick: Callable[[], None] = lambda: None) -> list:
+              jobs: int | None = None, progress: Callable[[int, int], None] | None = None) -> list:
     """``func(chunk, *args)`` over the files (label, path), a chunk at a time, each chunk in
     a fenced process: a pool of ``jobs`` workers (default: the cores), or for a couple of
     files one child per chunk. ``func`` returns one result per file, in order; ``failed``
     makes the result of a file whose own process died. Results come back in the files'
-    order. ``opts`` is what every process sees as _OPTS (set before forking: forked
-    processes share it rather than receive it with every task)."""
+    order; ``progress(done, total)`` hears of each. ``opts`` is what every process sees as
+    _OPTS (set before forking: forked processes share it rather than receive it with every
+    task)."""
     global _OPTS
     _OPTS = opts
+    done = 0
+
+    def tick():
+        nonlocal done
+        done += 1
+        if progress:
+            progress(done, len(items))
+
     jobs = min(jobs or os.cpu_count() or 1, len(items))
     if jobs > 1 and len(items) > 2:
         # the workers' modules, imported once before forking: forked workers share them
@@ -398,15 +407,7 @@ def _check_chunk(items: list[tuple[str, str]]) -> list[FileResult]:
 def check_paths(paths: Iterable[str | Path], opts: CheckOptions, jobs: int | None = None,
                 progress: Callable[[int, int], None] | None = None) -> CheckReport:
     items = discover(paths)
-    done = 0
-
-    def tick():
-        nonlocal done
-        done += 1
-        if progress:
-            progress(done, len(items))
-
-    results = run_files(_check_chunk, items, (), opts, lambda item, e: _failed(*item, e), jobs, tick)
+    results = run_files(_check_chunk, items, (), opts, lambda item, e: _failed(*item, e), jobs, progress)
     skipped = [r for r in results if r.skipped]
     results = [r for r in results if not r.skipped]
     finish_batch(results, opts)

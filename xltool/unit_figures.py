@@ -281,16 +281,8 @@ def _read_all(paths, year, issued, as_of, password, progress, limits: Limits = D
     from .batch import CheckOptions, discover, run_files
 
     files = discover(paths)
-    done = 0
-
-    def tick():
-        nonlocal done
-        done += 1
-        if progress:
-            progress(done, len(files))
-
     got = run_files(_read_chunk, files, (year, issued, as_of, password, limits), CheckOptions(limits=limits),
-                    lambda item, e: ("bad", Unreadable(item[0], e.reason)), tick=tick)
+                    lambda item, e: ("bad", Unreadable(item[0], e.reason)), progress=progress)
     ledgers, unreadable, skipped = [], [], []
     for (label, _), (kind, value) in zip(files, got, strict=True):
         if kind == "ok":
