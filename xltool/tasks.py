@@ -103,22 +103,18 @@ def _merges_over(grid: Grid, cols: set[int], r0: int, r1: int) -> tuple[dict, se
     return covered, merged_cols
 
 
-# how a blank cell of a column takes the value above: always, or only in a row that does
-# not start a new task
-_ALWAYS, _WITHIN = 1, 2
-
-
-def _inheriting(cols: dict[str, int], task_col: int, merged_cols: set[int]) -> list[tuple[str, int]]:
-    """(field, _ALWAYS or _WITHIN) for the columns whose blank cells take the value above."""
-    out = []
+def _inheriting(cols: dict[str, int], task_col: int, merged_cols: set[int]) -> tuple[list[str], list[str]]:
+    """The fields whose blank cells take the value above: always (grouping columns), and only
+    in a row that does not start a new task nor a new section."""
+    always, within = [], []
     for f, c in cols.items():
         if c in merged_cols:
             continue  # merges are authoritative: a blank in a merged column is blank
         if f in GROUPING:
-            out.append((f, _ALWAYS))
+            always.append(f)
         elif f in WITHIN_TASK or (f == "requirement" and c == task_col):
-            out.append((f, _WITHIN))
-    return out
+            within.append(f)
+    return always, within
 
 
 class _Columns:
@@ -283,6 +279,20 @@ def _make_task(r: int, cells: _Cells, values: dict[str, str], starts: bool, head
                 score, starts, own, cols.letters, values, done_on)
 
 
+def _inherit(values: dict[str, str], prev: dict[str, str], starts: bool, always: list[str], within: list[str],
+             grouping: list[str]) -> None:
+    """Blank cells of a task row take the previous task row's values: grouping columns always,
+    the others only within one task of one section."""
+    for f in always:
+        if not values[f]:
+            values[f] = prev[f]
+    # a new section (own cell of a section column) ends "same as above" as a heading row does
+    if not starts and not any(values[f] != prev[f] for f in grouping):
+        for f in within:
+            if not values[f]:
+                values[f] = prev[f]
+
+
 def build_tasks(grid: Grid, lay: Layout, year: int | None, issued) -> list[Task]:
     """The tasks of a table: each data row's cells read (merges resolved), its role decided
     (footer, repeated header, section heading, task), blanks inherited, one Task made."""
@@ -292,7 +302,8 @@ def build_tasks(grid: Grid, lay: Layout, year: int | None, issued) -> list[Task]
     cols = _Columns(lay, task_col)
     d0, d1 = lay.data_start, lay.data_end
     covered, merged_cols = _merges_over(grid, cols.table, d0, d1)
-    inherit = _inheriting(cols.fields, task_col, merged_cols)
+    always, within = _inheriting(cols.fields, task_col, merged_cols)
+    grouping = [f for f in GROUPING if f in cols.fields]
     memo = _Memo()
     rows, span, items = grid.rows, cols.span, cols.items
     tasks: list[Task] = []
@@ -321,14 +332,7 @@ def build_tasks(grid: Grid, lay: Layout, year: int | None, issued) -> list[Task]
         get = shown.get
         values = {f: get(c, "") for f, c in items}
         if prev:
-            for f, mode in inherit:
-                if not values[f] and mode == _ALWAYS:
-                    values[f] = prev.get(f, "")
-            # a new section (own cell of a section column) ends "same as above" as a heading row does
-            crossed = any(values.get(f) != prev.get(f) for f in GROUPING if f in cols.fields)
-            for f, mode in inherit:
-                if not values[f] and mode == _WITHIN and not starts and not crossed:
-                    values[f] = prev.get(f, "")
+            _inherit(values, prev, starts, always, within, grouping)
         if "task" not in cols.fields and not values.get("task"):
             values["task"] = values.get("requirement", "")
         tasks.append(_make_task(r, cells, values, starts, headings, cols, memo, year, issued))
