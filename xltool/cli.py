@@ -146,7 +146,8 @@ def deadline(
         load_config(config)
         form = output_format(json_out, fmt)
         as_of_d = parse_date(as_of, "基准日期") or dt.date.today()
-        d = parse_deadline(text, year or as_of_d.year, parse_date(issued, "发文日期"))
+        issued_d = parse_date(issued, "发文日期")
+        d = parse_deadline(text, year or as_of_d.year, issued_d)
     except UsageError as e:
         fail(str(e))
     if form == Format.json:
@@ -169,7 +170,7 @@ def deadline(
     if d.note:
         say(f"说明：{d.note}")
     if "工作日" in text and d.due:
-        say("日历：" + "；".join(calendar_used(y) for y in range(parse_date(issued, "发文日期").year, d.due.year + 1)))
+        say("日历：" + "；".join(calendar_used(y) for y in range(issued_d.year, d.due.year + 1)))
     if d.kind == "recurring" and (nxt := next_due(d, as_of_d)):
         say(f"下一个到期日（基准日 {as_of_d}）：{nxt.isoformat()}")
     if d.due and as_of:

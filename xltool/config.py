@@ -128,7 +128,7 @@ def holiday_table(data: dict, source: str) -> dict:
 
     def days(values, year: str, what: str) -> frozenset:
         out = set()
-        for v in _as_list(values) if isinstance(values, str) else [str(x) for x in values]:
+        for v in _as_list(values):
             lo, _, hi = v.partition("~")
             try:
                 a = dt.date.fromisoformat(lo.strip())

@@ -318,7 +318,7 @@ def _parse_text(text: str, year: int | None, issued: dt.date | None) -> Deadline
     if _NEXT_YEAR.search(t):  # 次年1月底前: the year after the plan's
         if year is None:
             return Deadline(text, "date", None, (), "计划年度未知，无法确定日期")
-        t = _NEXT_YEAR.sub(f"{year + 1}年", t).replace("年年", "年")
+        t = _NEXT_YEAR.sub(f"{year + 1}年", t).replace("年年", "年")  # (次年年底前)
     if _RECURRING.match(t):
         return _recurring(text, t)
     if any(w in t for w in _ONGOING):

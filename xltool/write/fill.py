@@ -22,7 +22,7 @@ REMERGE_FIELDS = ("lead", "responsible", "deadline")
 def _copy_style(src, dst) -> None:
     """The anchor's look on a cell it covered. The cell's style index array is copied whole
     (openpyxl's own way between cells of one workbook): assigning font, fill, border … one by
-    one looks each object up in the workbook's style lists, which made fill quadratic in rows."""
+    one looks each object up in the workbook's style lists, for every cell filled."""
     if src.has_style:
         dst._style = copy(src._style)
 

@@ -38,8 +38,7 @@ def restyle(cell, key, apply) -> None:
     """Style ``cell`` as ``apply(cell)`` would, calling it only once per workbook for each
     ``key`` and style the cell had before: later cells take a copy of the resulting style
     indexes. Setting a fill, border or alignment through openpyxl hashes the style objects
-    and looks them up again for every cell, which was most of the time of writing a
-    findings sheet or marking a big ledger."""
+    and looks them up in the workbook's lists again for every cell."""
     memo = cell.parent.parent.__dict__.setdefault("_xltool_styles", {})
     before = tuple(cell._style) if cell.has_style else ()
     done = memo.get((key, before))

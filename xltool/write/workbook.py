@@ -56,8 +56,8 @@ def merge_all(ws, refs: list[str]) -> None:
 
 def _merges_out(data: bytes) -> tuple[bytes, dict[str, list[str]]]:
     """The package without its sheets' merges, and the merges by sheet name, to be put back
-    once openpyxl has loaded it: openpyxl binds each merge by restyling its cells, which took
-    most of the time of a copy of a ledger with thousands of merges. Merges of more than
+    once openpyxl has loaded it: openpyxl binds each merge as it loads by restyling its cells,
+    and merge_all puts them back at once. Merges of more than
     _HUGE cells are left out for good (the check reports them as bad-merge and reads the
     sheet as unmerged; openpyxl would build an object for every covered cell)."""
     from ..grid.guard import sheet_parts
