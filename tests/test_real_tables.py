@@ -114,3 +114,11 @@ def test_a_table_without_a_year_says_where_its_year_came_from(tmp_path):
                          capture_output=True, text=True, check=True)
     (table,) = json.loads(res.stdout)["tables"]
     assert (table["year_source"], table["notes"], table["tasks"][1]["deadline"]["due"]) == ("--year", [], "2020-12-31")
+
+
+def test_an_overdue_deadline_read_from_the_task_text_marks_the_task_cell(tmp_path):
+    from xltool import api
+
+    shape = next(s for s in SHAPES if s.name == "town_no_year_deadline_in_text")
+    report = api.check([build(shape, tmp_path)], as_of="2021-07-15", year=2021)
+    assert [(f.rule, f.cell) for f in report.files[0].findings] == [("overdue", "B3")]

@@ -7,6 +7,11 @@ from . import Hit, rule
 from .structure import is_excel_error
 
 
+def _where(task) -> str:
+    """The field a deadline finding marks: the deadline cell, or the task text it was read from."""
+    return "task" if task.deadline.from_text else "deadline"
+
+
 def _one(text: str) -> str:
     """The text on one line, without spaces."""
     return "".join((text or "").split())
@@ -39,7 +44,7 @@ def overdue(task, table, ctx):
     due = task.deadline.due
     if due and due < ctx.as_of and not ctx.done(task):
         days = (ctx.as_of - due).days
-        return Hit("deadline", f"已逾期 {days} 天：时限“{_one(task.deadline.text)}”截止 {due}，"
+        return Hit(_where(task), f"已逾期 {days} 天：时限“{_one(task.deadline.text)}”截止 {due}，"
                               f"完成状态为“{task.status or '未填写'}”", value=task.deadline.text)
 
 
@@ -55,7 +60,7 @@ def due_soon(task, table, ctx):
     """
     due = next_due(task.deadline, ctx.as_of)  # (a recurring task: its next period end)
     if due and ctx.as_of <= due <= ctx.due_soon_until and not ctx.done(task):
-        return Hit("deadline", f"{(due - ctx.as_of).days} 天后到期（{due}）", value=task.deadline.text)
+        return Hit(_where(task), f"{(due - ctx.as_of).days} 天后到期（{due}）", value=task.deadline.text)
 
 
 @rule("completed-late", "XL204", "warning", needs=("done_date",))
