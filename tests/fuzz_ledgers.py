@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import io
+import json
 import random
 import sys
 import tempfile
@@ -135,8 +136,12 @@ if __name__ == "__main__":
     ap.add_argument("--cases", type=int, default=5000)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--json", action="store_true", help="the figures as JSON (what the tests read)")
     a = ap.parse_args()
     res = run(a.cases, a.seed, a.jobs)
+    if a.json:
+        print(json.dumps(res, ensure_ascii=False))
+        sys.exit(0)
     print(f"{res['cases']} mutants in {res['wall']:.1f} s: {res['statuses']}; "
           f"unhandled: {len(res['internal'])}; peak worker RSS {res['worker_rss_mb']:.0f} MB")
     for f, e in res["internal"][:20]:

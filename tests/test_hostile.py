@@ -129,9 +129,15 @@ def test_limits_are_configurable(corpus, tmp_path):
 
 
 def _fuzz(cases: int, seed: int) -> None:
-    from fuzz_ledgers import run
+    import json
+    import subprocess
 
-    res = run(cases=cases, seed=seed, jobs=2)
+    # in a process of its own: the peak memory of its workers is then theirs alone, not that
+    # of every child this test run has had (LibreOffice among them)
+    proc = subprocess.run([sys.executable, os.path.join(os.path.dirname(__file__), "fuzz_ledgers.py"), "--cases", str(cases),
+                           "--seed", str(seed), "--jobs", "2", "--json"], capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    res = json.loads(proc.stdout)
     assert res["cases"] == cases
     assert res["internal"] == []  # no crash of ours, no reader that died
     assert res["statuses"]["error"] > 0 and res["statuses"]["ok"] + res["statuses"]["findings"] > 0
