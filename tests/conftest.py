@@ -1,3 +1,4 @@
+import os
 import shutil
 from pathlib import Path
 
@@ -28,9 +29,20 @@ def soffice() -> str | None:
 needs_libreoffice = pytest.mark.libreoffice
 
 
+def has_writer() -> bool:
+    """Whether the LibreOffice installed has Writer (Debian splits it from Calc)."""
+    program = soffice()
+    if program is None:
+        return False
+    folder = Path(os.path.realpath(program)).parent
+    return any(folder.glob("*swlo*")) or any(folder.glob("*sw*.dll"))
+
+
 def pytest_collection_modifyitems(config, items):
-    if soffice() is None:
-        skip = pytest.mark.skip(reason="LibreOffice (soffice) not installed")
-        for item in items:
-            if "libreoffice" in item.keywords:
-                item.add_marker(skip)
+    missing = {"libreoffice": soffice() is None, "libreoffice_writer": not has_writer()}
+    for mark, absent in missing.items():
+        if absent:
+            skip = pytest.mark.skip(reason=f"{mark} not installed")
+            for item in items:
+                if mark in item.keywords:
+                    item.add_marker(skip)

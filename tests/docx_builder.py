@@ -12,14 +12,17 @@ from xltool.table import find_layouts
 from xltool.textnorm import cell_text
 
 
-def docx_from_workbook(src: Path, out: Path, repeat_header_at: int | None = None) -> Path:
+def docx_from_workbook(src: Path, out: Path, repeat_header_at: int | None = None, printed: bool = False) -> Path:
     """One Word table per workbook table; the rows above the header become paragraphs.
     ``repeat_header_at`` inserts a copy of the header row before that body row (a header
     repeated after a page break, as PDF-to-Word conversions leave them); choose a row no
-    vertical merge crosses, as a page break would."""
+    vertical merge crosses, as a page break would. ``printed``: A4 landscape with the
+    header rows repeated on every page, as offices print a notice's table."""
     grid = read_book(src).sheets[0]
     lay = find_layouts(grid)[0]
     d = docx.Document()
+    if printed:
+        _a4_landscape(d)
     for r in range(lay.header_start):
         text = " ".join(cell_text(v) for v in grid.rows[r] if cell_text(v))
         if text:
@@ -42,6 +45,9 @@ def docx_from_workbook(src: Path, out: Path, repeat_header_at: int | None = None
             if grid.anchor(r, c) == (r, c):
                 _put_lines(table.cell(i, c), cell_text(grid.raw(r, c)))
         i += 1
+    if printed:
+        for r in range(lay.header_start, lay.data_start):
+            _repeat_on_every_page(table.rows[out_row[r]])
     for m in grid.merges:
         if m.r0 in out_row and m.r1 in out_row and (m.r1 > m.r0 or m.c1 > m.c0):
             # merge() joins the texts of the cells; only the anchor has one
@@ -49,6 +55,25 @@ def docx_from_workbook(src: Path, out: Path, repeat_header_at: int | None = None
     out.parent.mkdir(parents=True, exist_ok=True)
     d.save(out)
     return out
+
+
+def _a4_landscape(d) -> None:
+    from docx.enum.section import WD_ORIENT
+    from docx.shared import Mm
+
+    sec = d.sections[0]
+    sec.orientation = WD_ORIENT.LANDSCAPE
+    sec.page_width, sec.page_height = Mm(297), Mm(210)
+    sec.left_margin = sec.right_margin = sec.top_margin = sec.bottom_margin = Mm(20)
+
+
+def _repeat_on_every_page(row) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    flag = OxmlElement("w:tblHeader")
+    flag.set(qn("w:val"), "true")
+    row._tr.get_or_add_trPr().append(flag)  # noqa: SLF001
 
 
 def _header_copy(table, i: int, grid, header: int) -> None:

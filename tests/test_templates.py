@@ -224,15 +224,17 @@ def test_template_new_with_roster(tmp_path):
     assert runner.invoke(app, ["template", "new", "decomposition", "-o", str(out)]).exit_code == 2  # exists
 
 
-def test_import_refuses_strict_and_non_word(tmp_path):
+def test_import_refuses_strict_and_what_is_no_notice(tmp_path):
     from conftest import CORPUS
 
     strict = CORPUS / "docx2python" / "strict.docx"
     if strict.exists():
         res = runner.invoke(app, ["import", str(strict), "-o", str(tmp_path / "s.xlsx")])
         assert res.exit_code == 2 and "Strict" in res.stderr
-    res = runner.invoke(app, ["import", str(seed("001")), "-o", str(tmp_path / "x.xlsx")])
-    assert res.exit_code == 2 and "Word" in res.stderr
+    text = tmp_path / "通知.docx"
+    text.write_text("关于印发任务分工的通知", encoding="utf-8")
+    res = runner.invoke(app, ["import", str(text), "-o", str(tmp_path / "x.xlsx")])
+    assert res.exit_code == 2 and "通知.docx" in res.stderr and "文本" in res.stderr
 
 
 @pytest.mark.parametrize("word, kind", [("分工", "division"), ("考核", "assessment"), ("分解", "decomposition"),

@@ -114,3 +114,13 @@ def test_a_fragment_left_by_a_split_name_is_a_finding(tmp_path):
     found = [(f.cell, f.value, f.suggestion) for f in api.check([tmp_path / "t.xlsx"], as_of="2019-06-01").files[0].findings
              if f.rule == "unknown-unit"]
     assert found == [("C2", "省食品药品", None), ("D3", "省国有企企", "省国有企")]
+
+
+def test_a_long_role_phrase_ends_its_clause_without_a_separator():
+    """A PDF loses the line break after "分别落实", and a clerk may never have typed one."""
+    u = split_units("市科技局、市统计局按职责分工分别落实各镇(街区)落实")
+    assert (u.lead, u.responsible) == ((), ("市科技局", "市统计局", "各镇(街区)"))
+    u = split_units("市司法局、市综合执法局牵头落实市直各有关部门")
+    assert (u.lead, u.responsible) == (("市司法局", "市综合执法局"), ("市直各有关部门",))
+    # a name that merely contains such words is left whole
+    assert split_units("县推进落实办").responsible == ("县推进落实办",)

@@ -72,7 +72,7 @@ def print_csv(headers, rows, plain: bool) -> None:
 
 @app.command(options_metavar="[选项]")
 def inspect(
-    file: Path = typer.Argument(..., metavar="文件", help="台账或任务表文件（.xlsx .xlsm .xls）"),
+    file: Path = typer.Argument(..., metavar="文件", help="台账或任务表文件（.xlsx .xlsm .xls；任务表也可以是 .docx .doc .pdf）"),
     json_out: JsonFlag = False,
     fmt: FormatOpt = None,
     plain: PlainCsv = False,
@@ -543,13 +543,13 @@ def fill(
 
 @app.command("import", options_metavar="[选项]")
 def import_(
-    notice: Path = typer.Argument(..., metavar="通知", help="印发通知（Word .docx），含任务表"),
+    notice: Path = typer.Argument(..., metavar="通知", help="印发通知：Word（.docx .doc）、PDF 或 Excel 任务表"),
     out: Path = typer.Option(..., "-o", "--output", metavar="文件", help="输出台账（.xlsx）"),
     year: Year = None,
     issued: Issued = None,
     force: Force = False,
 ):
-    """把 Word 通知中的任务表转成按模板排版的台账。"""
+    """把印发通知中的任务表（Word、PDF 或 Excel）转成按模板排版的台账。"""
     from .notice import ledger_from_notice
     from .write.atomic import guard_output, save_workbook
 

@@ -174,7 +174,7 @@ class Book:
     """A workbook read into grids."""
 
     path: str
-    format: str  # xlsx | xlsm | xls | docx | ...
+    format: str  # xlsx | xlsm | xls | docx | doc | pdf
     sheets: list[Grid]
     notes: list[str] = field(default_factory=list)  # things the reader wants the user to know
     context: list[str] = field(default_factory=list)  # text around the tables (Word notices)

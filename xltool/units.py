@@ -75,11 +75,16 @@ def rejoin_lines(text: str) -> str:
     return out
 
 
+# A role phrase long enough never to be part of a name ends its clause even with nothing after
+# it ("…市审计局按职责分工分别落实各镇(街区)": a line break lost in a PDF, or never typed).
+_ROLE_THEN_MORE = re.compile(r"((?:按照?职责分工)?分别(?:牵头)?落实|牵头(?:落实|负责)|配合落实)(?=[^\s、，,；;。：:）)】〕])")
+
+
 def _clauses(text: str) -> list[str]:
-    """Clauses of a unit cell: split at ；; and line breaks, and at a comma that ends a role
-    phrase ("市发展改革委牵头，市住建局配合")."""
+    """Clauses of a unit cell: split at ；; and line breaks, at a comma that ends a role
+    phrase ("市发展改革委牵头，市住建局配合"), and after a long role phrase."""
     out = []
-    for clause in _split_top(text, _STRONG):
+    for clause in _split_top(_ROLE_THEN_MORE.sub(r"\1；", text), _STRONG):
         parts = _split_top(clause, set("，,"))
         if len(parts) > 1 and any(_ROLE_END.search(_clean(p)) for p in parts[:-1]):
             buf = []

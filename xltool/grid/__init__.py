@@ -12,7 +12,7 @@ from typing import NamedTuple
 from ..errors import EncryptedFile, LimitExceeded, UnreadableFile
 from ..model import Book, parse_cell
 from ..textnorm import shown_name
-from .guard import DEFAULT_LIMITS, Limits, check_zip, not_a_workbook_reason, sniff
+from .guard import DEFAULT_LIMITS, Limits, check_zip, not_a_workbook_reason, ole_kind, sniff
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 
@@ -131,8 +131,12 @@ def open_book(path, password: str | None = None, limits: Limits = DEFAULT_LIMITS
         src = _zip_source(p, data, size, fmt)
         return OpenedBook(size, _grid_reader(src, label, limits, errors, kind))
     if kind == "ole":
+        if ole_kind(data if data is not None else str(p)) == "doc":
+            return OpenedBook(size, _word97_reader(p, label, limits, skip_ours))
         src = _ole_source(label, p, data, password, limits, skip_ours)
         return OpenedBook(size, _grid_reader(src, label, limits, {}, kind))
+    if kind == "pdf":
+        return OpenedBook(size, _pdf_reader(p, label, limits))
     raise UnreadableFile(label, not_a_workbook_reason(kind))
 
 
@@ -206,6 +210,34 @@ def _docx_reader(p: Path, label: str) -> Callable[[], Book]:
         return Book(path=label, format="docx", sheets=grids, context=context)
 
     return read_word
+
+
+def _word97_reader(p: Path, label: str, limits: Limits, skip_ours: bool) -> Callable[[], Book]:
+    """A .doc: LibreOffice makes a .docx of it, which the guard checks and the Word reader
+    reads like any other (a hostile .doc makes a hostile .docx)."""
+
+    def read_word97() -> Book:
+        from .docx_reader import read_docx
+        from .libreoffice import doc_as_docx
+
+        # (the reading process's own alarm must not cut LibreOffice short of its own limit)
+        data = doc_as_docx(p, label, max(5.0, limits.max_seconds - 5))
+        check_zip(label, data, limits, {}, skip_ours)
+        grids, context = read_docx(io.BytesIO(data), label)
+        return Book(path=label, format="doc", sheets=grids, context=context,
+                    notes=["Word 97 文档（.doc）已由 LibreOffice 转换为 .docx 后读取"])
+
+    return read_word97
+
+
+def _pdf_reader(p: Path, label: str, limits: Limits) -> Callable[[], Book]:
+    def read_pdf_tables() -> Book:
+        from .pdf_reader import read_pdf
+
+        grids, context = read_pdf(str(p), label, limits.max_pdf_pages, limits.max_cells)
+        return Book(path=label, format="pdf", sheets=grids, context=context)
+
+    return read_pdf_tables
 
 
 def _grid_reader(src: _Source, label: str, limits: Limits, errors: dict, kind: str) -> Callable[[], Book]:

@@ -11,7 +11,7 @@ from ..errors import UnreadableFile
 from ..model import Grid, Merge
 
 
-def _open(path: str, label: str):
+def _open(path, label: str):
     import docx
     from docx.opc.exceptions import PackageNotFoundError
 
@@ -55,7 +55,7 @@ def table_grid(table, name: str) -> Grid:
     return Grid(name=name, rows=values, merges=merges)
 
 
-def read_docx(path: str, label: str) -> tuple[list[Grid], list[str]]:
+def read_docx(path, label: str) -> tuple[list[Grid], list[str]]:
     """(one grid per table, the text paragraphs of the document before the first table).
     Whatever python-docx or lxml raise on a broken document is an UnreadableFile."""
     doc = _open(path, label)

@@ -33,6 +33,7 @@ class Limits:
     max_ratio: int = 150  # uncompressed/compressed for any part above 10 MB
     max_cells: int = 2_000_000  # rows × columns of any sheet's used area
     max_docx_mb: int = 50  # a Word notice's document.xml (a real one: well under 1 MB)
+    max_pdf_pages: int = 300  # a PDF notice (a real one: a few dozen pages)
     max_text_mb: int = 256  # text the shared strings expand to, over every cell that refers to them
     max_memory_mb: int = 1024  # address space a file's reader may add (xltool/isolate.py)
     max_seconds: float = 60  # time a file's reader may take (xltool/isolate.py)
@@ -91,8 +92,27 @@ _KIND_REASON = {
     "html": "文件实际是网页（HTML）格式，不是 Excel 工作簿；请在 Excel 中打开后另存为 .xlsx",
     "text": "文件实际是文本（如 CSV/TXT），不是 Excel 工作簿；请在 Excel 中打开后另存为 .xlsx",
     "pdf": "文件实际是 PDF，不是 Excel 工作簿",
+    "doc": "文件实际是 Word 文档（.doc），不是 Excel 工作簿",
     "binary": "文件不是 Excel 工作簿（无法识别的格式）",
 }
+
+
+def ole_kind(source) -> str:
+    """What an OLE compound file holds, by its streams: 'doc' (Word 97), 'encrypted' (an
+    Office file with an open password) or 'xls' (a workbook, and whatever else: calamine
+    says what is wrong with it). ``source``: a path or the bytes."""
+    import olefile
+
+    try:
+        with olefile.OleFileIO(source) as ole:
+            names = {"/".join(e).lower() for e in ole.listdir(streams=True, storages=True)}
+    except Exception:  # a broken container: the workbook reader says what it is
+        return "xls"
+    if "encryptioninfo" in names:
+        return "encrypted"
+    if "worddocument" in names and not {"workbook", "book"} & names:
+        return "doc"
+    return "xls"
 
 
 def not_a_workbook_reason(kind: str) -> str:
