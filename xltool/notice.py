@@ -1,4 +1,5 @@
-"""An official notice's task tables → a ledger workbook laid out as our template (``xltool import``)."""
+"""An official notice's task tables (Word .docx/.doc, PDF, or a workbook) → a ledger workbook laid
+out as our template (``xltool import``)."""
 
 from __future__ import annotations
 
@@ -42,13 +43,11 @@ def ledger_from_notice(path: Path, year: int | None = None, issued: dt.date | No
 
     label = label or str(path)
     led = read_ledger(path, year=year, issued=issued, label=label)
-    if led.book.format != "docx":
-        raise UsageError(f"{label}：不是 Word 文档（.docx）；Excel 任务表可直接用 xltool check --plan")
     if not led.tables:
         raise UsageError(f"{label}：文档中没有找到任务表（需要含“任务”类列和“单位”类列的表头）")
     main = max(led.tables, key=lambda t: len(t.tasks))
     tables = [t for t in led.tables if t.kind == main.kind]
-    notes = []
+    notes = list(led.book.notes)
     if len({t.kind for t in led.tables}) > 1:
         notes.append(f"文档中有不同类型的表，只导入{main.kind}类型的 {len(tables)} 张表")
     title = _title(led.book.context, main.title)
