@@ -61,6 +61,10 @@ _ROW_REF = re.compile(rb'row\b[^>]{0,200}?\sr\s*=\s*["\']\s*0*([0-9]{1,9})')
 # (the same test as _big_ref for cells written with a namespace prefix, <x:c …>)
 _PREFIXED_ODD_CELL = re.compile(rb'<\w+:c(?:>|/>|\s(?!r="[A-Z]{1,2}[0-9]{1,5}"))')
 _TAG = re.compile(rb'<(?:\w+:)?(row|c)(?=[\s/>])')
+# every cell tag: the reference of one written <c r="A1" …> (reference first, after one blank,
+# plain), or _ODD for one written otherwise; the search opens with a literal and is fast
+_CELL_TAG = re.compile(rb'<c(?:\sr="([A-Z]{1,3})([1-9][0-9]{0,8})"|>|/>|\s)')
+_ODD = (b"", b"")
 
 
 def sniff(data_head: bytes) -> str:
@@ -426,26 +430,46 @@ class _ExtentMeter:
     def __call__(self, buf: bytes) -> bool:
         start, self.start = self.start, _OVERLAP - len(b"<row ") + 1
         self.read += len(buf) - start
-        refs = _CELL_REF.findall(buf, start)
+        rows = _ROW_REF.findall(buf, start)
+        if rows:
+            self.max_r = max(self.max_r, max(int(b) for b in set(rows)))
+        cells = _CELL_TAG.findall(buf, start)
+        if b":c" not in buf and cells.count(_ODD) == 0:
+            # every cell written as writers write them, <c r="A1" …>: one search that opens
+            # with a literal, and the rows with their numbers
+            self._refs(cells)
+            self.rows_seen += len(rows)
+            self.cells_in_row = 0
+        else:
+            self._odd(buf, start)
+        self._judge()
+        return False
+
+    def _refs(self, refs: list[tuple[bytes, bytes]]) -> None:
         if refs:
             self.max_c = max(self.max_c, max(_col_index(a.upper()) for a in {a for a, _ in refs}))
             self.max_r = max(self.max_r, max(int(b) for b in {b for _, b in refs}))
-        rows = _ROW_REF.findall(buf)
-        if rows:
-            self.max_r = max(self.max_r, max(int(b) for b in set(rows)))
+
+    def _odd(self, buf: bytes, start: int) -> None:
+        """A chunk with cells written in any other way: references however quoted or spaced,
+        cells without one placed by their order, counted row by row."""
+        refs = _CELL_REF.findall(buf, start)
+        self._refs(refs)
         tags = _TAG.findall(buf, start)
         row_tags = tags.count(b"row")
         if len(tags) - row_tags <= len(refs):  # every cell placed by its reference: rows are enough
             self.rows_seen += row_tags
             self.cells_in_row = 0
-        else:  # cells placed by their order: count them row by row
-            for tag in tags:
-                if tag == b"row":
-                    self.rows_seen += 1
-                    self.cells_in_row = 0
-                else:
-                    self.cells_in_row += 1
-                    self.widest = max(self.widest, self.cells_in_row)
+            return
+        for tag in tags:
+            if tag == b"row":
+                self.rows_seen += 1
+                self.cells_in_row = 0
+            else:
+                self.cells_in_row += 1
+                self.widest = max(self.widest, self.cells_in_row)
+
+    def _judge(self) -> None:
         r, c = max(self.max_r, self.rows_seen), max(self.max_c, self.widest)
         if r * max(c, 1) > self.limits.max_cells:
             if self.read < self.info.file_size:  # stopped part way: the whole part holds about this many
@@ -453,4 +477,3 @@ class _ExtentMeter:
             raise LimitExceeded(
                 self.path, f"工作表部件 {self.info.filename} 引用的区域过大（约 {r} 行 × {c} 列，"
                            f"超过 {self.limits.max_cells} 个单元格上限），已拒绝读取；可用 --max-cells 调高上限")
-        return False
