@@ -111,6 +111,28 @@ def far_cell(p: Path) -> Path:
                                   "<is><t>x</t></is></c></row>", "A1:XFD1048576"))
 
 
+def far_cell_xls(p: Path) -> Path:
+    """A real .xls whose first cell record is moved to the last row and column a record can
+    name (65,535 × 65,535): a reader that allocates the bounding box takes gigabytes."""
+    import struct
+
+    import olefile
+
+    shutil.copy(CORPUS / "calamine" / "merged_range.xls", p)
+    with olefile.OleFileIO(str(p), write_mode=True) as ole:
+        data = bytearray(ole.openstream("Workbook").read())
+        pos, sheets = 0, 0
+        while pos + 4 <= len(data):
+            kind, length = struct.unpack_from("<HH", data, pos)
+            sheets += kind == 0x0809
+            if sheets > 1 and kind in (0x0203, 0x00FD, 0x027E, 0x0204):  # a value cell in a sheet
+                struct.pack_into("<HH", data, pos + 4, 0xFFFF, 0xFFFF)
+                break
+            pos += 4 + length
+        ole.write_stream("Workbook", bytes(data))
+    return p
+
+
 def empty_rows(p: Path) -> Path:
     """A declared dimension of 200,000 rows, all but three empty."""
     rows = _row(1, *HEADER) + _row(2, "1", "任务甲", "县政府办", "全年", "推进中")
@@ -161,6 +183,7 @@ CASES = [
     ("外部实体.xlsx", external_entity, ("error", "实体")),
     ("压缩炸弹.xlsx", zip_bomb, ("error", "压缩炸弹")),
     ("超远单元格.xlsx", far_cell, ("error", "单元格上限")),
+    ("超远单元格.xls", far_cell_xls, ("error", "单元格上限")),
     ("二十万空行.xlsx", empty_rows, ("read", None)),
     ("异常值.xlsx", odd_values, ("read", None)),
     ("隐藏行和表.xlsx", hidden_rows_and_sheet, ("read", None)),

@@ -12,7 +12,7 @@ from typing import NamedTuple
 from ..errors import EncryptedFile, LimitExceeded, UnreadableFile
 from ..model import Book, parse_cell
 from ..textnorm import shown_name
-from .guard import DEFAULT_LIMITS, Limits, check_zip, not_a_workbook_reason, ole_kind, sniff
+from .guard import DEFAULT_LIMITS, Limits, check_xls, check_zip, not_a_workbook_reason, ole_kind, sniff
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 
@@ -190,6 +190,7 @@ def _ole_source(label: str, p: Path, data: bytes | None, password: str | None, l
     """Where calamine reads an OLE file: an .xls as it is, or an encrypted workbook decrypted."""
     dec = _decrypt(label, p, password)
     if dec is None:
+        check_xls(label, data if data is not None else str(p), limits)
         suffix = p.suffix.lower()
         if suffix == ".xls":
             return _Source(str(p), "xls", [])
@@ -199,6 +200,7 @@ def _ole_source(label: str, p: Path, data: bytes | None, password: str | None, l
     if dec.getvalue().startswith(b"PK"):
         check_zip(label, dec.getvalue(), limits, skip_ours=skip_ours)
         return _Source(dec, "xlsx", notes)
+    check_xls(label, dec.getvalue(), limits)
     return _Source(dec, "xls", notes)
 
 

@@ -119,6 +119,51 @@ def ole_kind(source) -> str:
     return "xls"
 
 
+# BIFF8 records that place a cell (row and column in their first four bytes); MULRK and
+# MULBLANK place a run of cells whose last column ends the record
+_BIFF_CELLS = frozenset({0x0006, 0x00FD, 0x0201, 0x0203, 0x0204, 0x0205, 0x027E, 0x00BD, 0x00BE})
+_BIFF_RUNS = frozenset({0x00BD, 0x00BE})
+_BIFF_BOF = 0x0809
+
+
+def check_xls(label: str, source, limits: Limits) -> None:
+    """Refuse an .xls whose cells reach past the cell limit in any sheet, before a reader
+    allocates their bounding box: its workbook stream's cell records, counted per sheet
+    (each sheet's records follow a BOF record). ``source``: a path or the bytes."""
+    import olefile
+
+    try:
+        with olefile.OleFileIO(source) as ole:
+            name = next((n for n in ("Workbook", "Book") if ole.exists(n)), None)
+            if name is None:
+                return
+            if ole.get_size(name) > limits.max_uncompressed_bytes:
+                raise LimitExceeded(label, f"工作簿数据 {ole.get_size(name) // 2**20} MB 超过上限 "
+                                           f"{limits.max_uncompressed_bytes // 2**20} MB，已拒绝读取")
+            data = ole.openstream(name).read()
+    except LimitExceeded:
+        raise
+    except Exception:  # a broken container: the reader says what is wrong with it
+        return
+    rows = cols = sheet = 0
+    pos, end = 0, len(data)
+    while pos + 4 <= end:
+        kind, length = struct.unpack_from("<HH", data, pos)
+        body = pos + 4
+        if kind == _BIFF_BOF:
+            rows = cols = 0
+            sheet += 1
+        elif kind in _BIFF_CELLS and length >= 4 and body + length <= end:
+            row, col = struct.unpack_from("<HH", data, body)
+            if kind in _BIFF_RUNS and length >= 6:
+                col = max(col, struct.unpack_from("<H", data, body + length - 2)[0])
+            rows, cols = max(rows, row + 1), max(cols, col + 1)
+            if rows * cols > limits.max_cells:
+                raise LimitExceeded(label, f"第 {sheet - 1} 张工作表的单元格区域过大（{rows} 行 × {cols} 列，"
+                                           f"超过 {limits.max_cells} 个单元格上限），已拒绝读取；可用 --max-cells 调高上限")
+        pos = body + length
+
+
 def not_a_workbook_reason(kind: str) -> str:
     return _KIND_REASON.get(kind, _KIND_REASON["binary"])
 
