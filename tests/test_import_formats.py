@@ -208,3 +208,28 @@ def test_word97_conversion_has_a_time_limit(tmp_path, monkeypatch):
     monkeypatch.setenv("XLTOOL_SOFFICE", str(slow))
     with pytest.raises(LimitExceeded, match="LibreOffice 转换超过"):
         read_book(NOTICES / "seed_003_decomposition.doc", limits=replace(DEFAULT_LIMITS, max_seconds=8))
+
+
+def test_mutated_pdfs_are_read_or_refused_in_one_line(tmp_path):
+    """Byte flips in real PDFs: every one is read or refused with a reason (pdfplumber raises
+    all sorts, and closing a broken PDF raises again); none takes long."""
+    import random
+    import time
+
+    rnd = random.Random(3)
+    sources = [(NOTICES / f"{n}.pdf").read_bytes() for n in NAMES[:6]]
+    worst = 0.0
+    for i in range(60):
+        data = bytearray(rnd.choice(sources))
+        for _ in range(rnd.randint(1, 20)):
+            data[rnd.randrange(len(data))] = rnd.randrange(256)
+        path = tmp_path / f"{i}.pdf"
+        path.write_bytes(bytes(data))
+        t0 = time.perf_counter()
+        try:
+            read_book(path)
+        except (UnreadableFile, LimitExceeded) as e:
+            assert f"{i}.pdf" in str(e)
+        worst = max(worst, time.perf_counter() - t0)
+        assert path.read_bytes() == bytes(data)
+    assert worst < 10

@@ -13,6 +13,7 @@ merged box that goes on over the break stays one merge. The lines above the firs
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass, field
 
@@ -50,6 +51,8 @@ class _PageTable:
 
 @dataclass
 class _Joined:
+    """A table joined over the pages it goes on to."""
+
     cells: list[_Cell] = field(default_factory=list)
     rows: int = 0
     xs: list[float] = field(default_factory=list)
@@ -223,28 +226,27 @@ def _append(joined: _Joined, t: _PageTable, skip: int) -> None:
     for c in cells:
         c.r0, c.r1 = max(c.r0, skip) - skip, c.r1 - skip
     last = joined.rows - 1
-    merged_cols = {c.c0 for c in joined.cells if c.r1 > c.r0 and c.c0 == c.c1}
-    inner = [(c.c0, a.r0) for c in cells if c.r0 == 0 and not c.text
-             and (a := _cell_at(joined.cells, last, c.c0)) is not None and a.r1 > a.r0]
-    going_on = {}  # top box -> the box above it goes on in
+    pairs = []  # (a box of the top row, the box of the same columns above it)
     for c in cells:
         above = _cell_at(joined.cells, last, c.c0) if c.r0 == 0 else None
         if above is not None and (above.c0, above.c1) == (c.c0, c.c1):
-            going_on[id(c)] = above
-    merged_on = {k for k, a in going_on.items()
-                 if _goes_on(a, next(c for c in cells if id(c) == k), a.c0 in merged_cols, inner)}
+            pairs.append((c, above))
+    merged_cols = {c.c0 for c in joined.cells if c.r1 > c.r0 and c.c0 == c.c1}
+    inner = [(c.c0, a.r0) for c, a in pairs if not c.text and a.r1 > a.r0]
+    merged_on = {id(c) for c, a in pairs if _goes_on(a, c, a.c0 in merged_cols, inner)}
     cut = _cut_row(joined.cells, last, [c for c in cells if c.r0 == 0], merged_on)
     offset = last if cut else joined.rows
+    going_on = {id(c): a for c, a in pairs if cut or id(c) in merged_on}
     for c in cells:
         above = going_on.get(id(c))
-        if above is not None and (cut or id(c) in merged_on):
-            if c.text:  # (a box cut by the page break in mid-line goes on without a break)
-                above.text += ("" if above.full else "\n") + c.text
-                above.full = c.full
-            above.r1 = max(above.r1, c.r1 + offset)
+        if above is None:
+            c.r0, c.r1 = c.r0 + offset, c.r1 + offset
+            joined.cells.append(c)
             continue
-        c.r0, c.r1 = c.r0 + offset, c.r1 + offset
-        joined.cells.append(c)
+        if c.text:  # (a box cut by the page break in mid-line goes on without a break)
+            above.text += ("" if above.full else "\n") + c.text
+            above.full = c.full
+        above.r1 = max(above.r1, c.r1 + offset)
     joined.rows = offset + t.rows - skip
 
 
@@ -325,16 +327,18 @@ def read_pdf(path: str, label: str, max_pages: int, max_cells: int) -> tuple[lis
         pdf = pdfplumber.open(path)
     except Exception as e:
         raise UnreadableFile(label, f"无法打开 PDF 文件（{type(e).__name__}）") from None
-    with pdf:
+    try:
         if len(pdf.pages) > max_pages:
             raise LimitExceeded(label, f"PDF 共 {len(pdf.pages)} 页，超过上限 {max_pages} 页")
-        try:
-            tables, context, text_chars = _read_pages(pdf.pages, label, max_cells)
-            grids = [_grid(_joined(chain), f"表{i + 1}") for i, chain in enumerate(_chains(tables))]
-        except (UnreadableFile, LimitExceeded, MemoryError):
-            raise
-        except Exception as e:
-            raise UnreadableFile(label, f"无法读取 PDF 中的表格（{type(e).__name__}）") from None
+        tables, context, text_chars = _read_pages(pdf.pages, label, max_cells)
+        grids = [_grid(_joined(chain), f"表{i + 1}") for i, chain in enumerate(_chains(tables))]
+    except (UnreadableFile, LimitExceeded, MemoryError):
+        raise
+    except Exception as e:
+        raise UnreadableFile(label, f"无法读取 PDF 中的表格（{type(e).__name__}）") from None
+    finally:
+        with contextlib.suppress(Exception):  # (closing walks the pages again: a broken one raises)
+            pdf.close()
     if text_chars == 0:
         raise UnreadableFile(label, "PDF 没有文字层（可能是扫描件），无法读取表格；请向发文单位索取 Word 版或可复制文字的 PDF")
     return grids, context
