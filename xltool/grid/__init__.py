@@ -12,7 +12,7 @@ from typing import NamedTuple
 from ..errors import EncryptedFile, LimitExceeded, UnreadableFile
 from ..model import Book, parse_cell
 from ..textnorm import shown_name
-from .guard import DEFAULT_LIMITS, Limits, check_xls, check_zip, not_a_workbook_reason, ole_kind, sniff
+from .guard import DEFAULT_LIMITS, Limits, check_xls, check_zip, not_a_workbook_reason, ole_contents, sniff
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 
@@ -131,9 +131,10 @@ def open_book(path, password: str | None = None, limits: Limits = DEFAULT_LIMITS
         src = _zip_source(p, data, size, fmt)
         return OpenedBook(size, _grid_reader(src, label, limits, errors, kind))
     if kind == "ole":
-        if ole_kind(data if data is not None else str(p)) == "doc":
+        ole = ole_contents(data if data is not None else str(p))
+        if ole.kind == "doc":
             return OpenedBook(size, _word97_reader(p, label, limits, skip_ours))
-        src = _ole_source(label, p, data, password, limits, skip_ours)
+        src = _ole_source(label, p, data, ole.workbook, password, limits, skip_ours)
         return OpenedBook(size, _grid_reader(src, label, limits, {}, kind))
     if kind == "pdf":
         return OpenedBook(size, _pdf_reader(p, label, limits))
@@ -185,12 +186,13 @@ def _zip_source(p: Path, data: bytes, size: int, fmt: str) -> _Source:
     return _Source(str(p), fmt, notes)
 
 
-def _ole_source(label: str, p: Path, data: bytes | None, password: str | None, limits: Limits,
-                skip_ours: bool) -> _Source:
-    """Where calamine reads an OLE file: an .xls as it is, or an encrypted workbook decrypted."""
+def _ole_source(label: str, p: Path, data: bytes | None, workbook: bytes | None, password: str | None,
+                limits: Limits, skip_ours: bool) -> _Source:
+    """Where calamine reads an OLE file: an .xls as it is, or an encrypted workbook decrypted
+    (``workbook``: the file's workbook stream, measured unless it turns out encrypted)."""
     dec = _decrypt(label, p, password)
     if dec is None:
-        check_xls(label, data if data is not None else str(p), limits)
+        check_xls(label, workbook, limits)
         suffix = p.suffix.lower()
         if suffix == ".xls":
             return _Source(str(p), "xls", [])
@@ -200,7 +202,7 @@ def _ole_source(label: str, p: Path, data: bytes | None, password: str | None, l
     if dec.getvalue().startswith(b"PK"):
         check_zip(label, dec.getvalue(), limits, skip_ours=skip_ours)
         return _Source(dec, "xlsx", notes)
-    check_xls(label, dec.getvalue(), limits)
+    check_xls(label, ole_contents(dec.getvalue()).workbook, limits)
     return _Source(dec, "xls", notes)
 
 

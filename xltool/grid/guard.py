@@ -17,6 +17,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from typing import NamedTuple
 
 from ..errors import LimitExceeded, OurOutput, UnreadableFile
 
@@ -101,22 +102,28 @@ _KIND_REASON = {
 }
 
 
-def ole_kind(source) -> str:
-    """What an OLE compound file holds, by its streams: 'doc' (Word 97), 'encrypted' (an
-    Office file with an open password) or 'xls' (a workbook, and whatever else: calamine
-    says what is wrong with it). ``source``: a path or the bytes."""
+class OleContents(NamedTuple):
+    """What an OLE compound file holds: ``kind`` 'doc' (Word 97) or 'xls' (a workbook, and
+    whatever else: calamine says what is wrong with it), and an .xls's workbook stream."""
+
+    kind: str
+    workbook: bytes | None = None
+
+
+def ole_contents(source) -> OleContents:
+    """Open an OLE file once (``source``: a path or the bytes) for its kind and, for an .xls,
+    its workbook stream (bounded by the file's size, which the caller has checked)."""
     import olefile
 
     try:
         with olefile.OleFileIO(source) as ole:
             names = {"/".join(e).lower() for e in ole.listdir(streams=True, storages=True)}
+            if "worddocument" in names and not {"workbook", "book"} & names:
+                return OleContents("doc")
+            name = next((n for n in ("Workbook", "Book") if n.lower() in names), None)
+            return OleContents("xls", ole.openstream(name).read() if name else None)
     except Exception:  # a broken container: the workbook reader says what it is
-        return "xls"
-    if "encryptioninfo" in names:
-        return "encrypted"
-    if "worddocument" in names and not {"workbook", "book"} & names:
-        return "doc"
-    return "xls"
+        return OleContents("xls")
 
 
 # BIFF8 records that place a cell (row and column in their first four bytes); MULRK and
@@ -126,25 +133,14 @@ _BIFF_RUNS = frozenset({0x00BD, 0x00BE})
 _BIFF_BOF = 0x0809
 
 
-def check_xls(label: str, source, limits: Limits) -> None:
+def check_xls(label: str, workbook: bytes | None, limits: Limits) -> None:
     """Refuse an .xls whose cells reach past the cell limit in any sheet, before a reader
     allocates their bounding box: its workbook stream's cell records, counted per sheet
-    (each sheet's records follow a BOF record). ``source``: a path or the bytes."""
-    import olefile
-
-    try:
-        with olefile.OleFileIO(source) as ole:
-            name = next((n for n in ("Workbook", "Book") if ole.exists(n)), None)
-            if name is None:
-                return
-            if ole.get_size(name) > limits.max_uncompressed_bytes:
-                raise LimitExceeded(label, f"工作簿数据 {ole.get_size(name) // 2**20} MB 超过上限 "
-                                           f"{limits.max_uncompressed_bytes // 2**20} MB，已拒绝读取")
-            data = ole.openstream(name).read()
-    except LimitExceeded:
-        raise
-    except Exception:  # a broken container: the reader says what is wrong with it
+    (each sheet's records follow a BOF record). Read it after decryption: an encrypted
+    stream's record bodies are noise."""
+    if not workbook:
         return
+    data = workbook
     rows = cols = sheet = 0
     pos, end = 0, len(data)
     while pos + 4 <= end:
@@ -478,8 +474,8 @@ class _ExtentMeter:
         rows = _ROW_REF.findall(buf, start)
         if rows:
             self.max_r = max(self.max_r, max(int(b) for b in set(rows)))
-        cells = _CELL_TAG.findall(buf, start)
-        if b":c" not in buf and cells.count(_ODD) == 0:
+        cells = _CELL_TAG.findall(buf, start) if b":c" not in buf else [_ODD]
+        if cells.count(_ODD) == 0:
             # every cell written as writers write them, <c r="A1" …>: one search that opens
             # with a literal, and the rows with their numbers
             self._refs(cells)
