@@ -325,8 +325,8 @@ def read_pdf(path: str, label: str, max_pages: int, max_cells: int) -> tuple[lis
 
     try:
         pdf = pdfplumber.open(path)
-    except Exception as e:
-        raise UnreadableFile(label, f"无法打开 PDF 文件（{type(e).__name__}）") from None
+    except Exception:
+        raise UnreadableFile(label, "无法打开 PDF 文件（文件已损坏或不完整）") from None
     try:
         if len(pdf.pages) > max_pages:
             raise LimitExceeded(label, f"PDF 共 {len(pdf.pages)} 页，超过上限 {max_pages} 页")
@@ -334,8 +334,8 @@ def read_pdf(path: str, label: str, max_pages: int, max_cells: int) -> tuple[lis
         grids = [_grid(_joined(chain), f"表{i + 1}") for i, chain in enumerate(_chains(tables))]
     except (UnreadableFile, LimitExceeded, MemoryError):
         raise
-    except Exception as e:
-        raise UnreadableFile(label, f"无法读取 PDF 中的表格（{type(e).__name__}）") from None
+    except Exception:
+        raise UnreadableFile(label, "无法读取 PDF 中的表格（文件已损坏或不完整）") from None
     finally:
         with contextlib.suppress(Exception):  # (closing walks the pages again: a broken one raises)
             pdf.close()
