@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .model import SEVERITY_CN, Finding, Merge, parse_cell, worst_severity
 
@@ -30,8 +30,7 @@ def hex_of(rgb: tuple[int, int, int]) -> str:
     return "".join(f"{v:02X}" for v in rgb)
 
 
-@dataclass(frozen=True)
-class CellMark:
+class CellMark(NamedTuple):
     """One cell to mark (1-based row and column, as Excel counts)."""
 
     sheet: str
@@ -46,24 +45,25 @@ class Anchors:
     merge over a whole sheet is one entry per column, not a cell per cell)."""
 
     def __init__(self, merges: dict[str, Iterable[Merge]]):
-        self._cols: dict[tuple[str, int], list[tuple[int, Merge]]] = {}
+        by_col: dict[tuple[str, int], list[Merge]] = {}
         for sheet, ms in merges.items():
             for m in ms:
                 for c in range(m.c0, m.c1 + 1):
-                    self._cols.setdefault((sheet, c), []).append((m.r0, m))
-        for spans in self._cols.values():
-            spans.sort(key=lambda s: s[0])
+                    by_col.setdefault((sheet, c), []).append(m)
+        self._cols: dict[tuple[str, int], tuple[list[int], list[Merge]]] = {}
+        for key, ms in by_col.items():
+            ms.sort(key=lambda m: m.r0)
+            self._cols[key] = ([m.r0 for m in ms], ms)  # (starts apart: bisect runs without a key function)
 
     def anchor(self, sheet: str, row: int, col: int) -> tuple[int, int]:
         """(row, col), 1-based, of the merge's top-left cell, or the cell itself."""
         spans = self._cols.get((sheet, col - 1))
         if spans:
-            i = bisect.bisect_right(spans, row - 1, key=lambda s: s[0]) - 1
-            while i >= 0:  # (merges do not overlap: the nearest start above is the only candidate)
-                m = spans[i][1]
+            i = bisect.bisect_right(spans[0], row - 1) - 1
+            if i >= 0:  # (merges do not overlap: the nearest start above is the only candidate)
+                m = spans[1][i]
                 if m.r0 <= row - 1 <= m.r1:
                     return m.r0 + 1, m.c0 + 1
-                break
         return row, col
 
 
@@ -94,4 +94,4 @@ def plan_marks(findings: Iterable[Finding], anchors: Anchors,
             key = (sheet, *anchors.anchor(sheet, row, col))
             if key not in marks and key[1] == row:  # (a merge from a row above keeps its look)
                 marks[key] = CellMark(sheet, row, key[2], "overdue")
-    return [marks[k] for k in sorted(marks, key=lambda k: (k[0], k[1], k[2]))]
+    return [marks[k] for k in sorted(marks)]  # (keys are (sheet, row, column))

@@ -16,10 +16,23 @@ from openpyxl.styles import PatternFill
 from openpyxl.utils.cell import get_column_letter
 
 from ..marks import FILL_RGB, Anchors, hex_of, plan_marks
-from ..model import FINDING_COLUMNS, Merge
+from ..model import FINDING_COLUMNS
 from .atomic import save_workbook
 from .cells import put
-from .styles import SEVERITY_FILL, body_row, fill_with, fit_rows, header_row, link, location, print_a4
+from .sheetdata import Body, Edits, hyperlinks_xml, rows_xml
+from .styles import (
+    LINE_HEIGHT,
+    SEVERITY_FILL,
+    body_row_look,
+    fill_with,
+    filled_style,
+    header_row,
+    link_look,
+    location,
+    print_a4,
+    row_height,
+    style_id,
+)
 from .workbook import copy_password, open_for_copy
 
 RESULT_SHEET = "检查结果"
@@ -34,34 +47,39 @@ def annotated_name(label: str, base: str | None) -> Path:
     return rel.with_suffix(".xlsx") if p.suffix.lower() == ".xls" else rel
 
 
-def _merges(wb, sheets) -> dict:
-    """The merged ranges of some sheets of an openpyxl workbook, as Merges."""
-    return {name: [Merge(r.min_row - 1, r.min_col - 1, r.max_row - 1, r.max_col - 1)
-                   for r in wb[name].merged_cells.ranges] for name in sheets}
-
-
 def annotate_file(result, out: Path, password: str | None = None, decrypt_copies: bool = False,
                   replace: bool = True) -> tuple[str | None, bool]:
     """Write the annotated copy of one checked file; returns what the copy could not keep
     and whether it is encrypted with the original's password."""
-    source = open_for_copy(result.path, password)
-    wb, note = source.wb, source.note
+    source = open_for_copy(result.path, password, keep_rows=True)
+    wb, note, kept = source.wb, source.note, source.kept
     sheets = {f.sheet for f in result.findings if f.sheet in wb.sheetnames}
-    spans = {name: (1, wb[name].max_column) for name in sheets}
+    spans = {name: (1, kept[name].last_column() if name in kept else wb[name].max_column) for name in sheets}
     fills = {k: PatternFill("solid", fgColor=hex_of(rgb)) for k, rgb in FILL_RGB.items()}
-    for m in plan_marks((f for f in result.findings if f.sheet in sheets), Anchors(_merges(wb, sheets)), spans):
-        cell = wb[m.sheet].cell(m.row, m.col)
-        fill_with(cell, fills[m.fill])
-        if m.note:
+    as_xml = {k: filled_style(wb, fill) for k, fill in fills.items()}
+    edits: dict[str, Edits] = {}
+    for m in plan_marks((f for f in result.findings if f.sheet in sheets), Anchors({name: source.merges(name) for name in sheets}), spans):
+        if m.sheet in kept:
+            edits.setdefault(m.sheet, Edits()).restyle(m.row, m.col, as_xml[m.fill])
+        else:
+            fill_with(wb[m.sheet].cell(m.row, m.col), fills[m.fill])
+        if m.note:  # (comments live outside the rows: openpyxl writes them for kept sheets too)
+            cell = wb[m.sheet].cell(m.row, m.col)
             text = m.note if cell.comment is None else cell.comment.text + "\n" + m.note
             cell.comment = Comment(text, "xltool", width=360, height=40 + 20 * text.count("\n"))
-    _result_sheet(wb, result, note)
+    bodies = source.bodies(edits)
+    bodies[RESULT_SHEET] = _result_sheet(wb, result, note)
     encrypt = copy_password(source, password, decrypt_copies)
-    save_workbook(wb, out, mark="标注副本", password=encrypt, replace=replace)
+    save_workbook(wb, out, mark="标注副本", password=encrypt, replace=replace, bodies=bodies, sst=source.sst)
     return note, encrypt is not None
 
 
-def _result_sheet(wb, result, note: str | None) -> None:
+RESULT_WIDTHS = [14, 9, 7, 18, 70, 24, 20]
+
+
+def _result_sheet(wb, result, note: str | None) -> Body:
+    """The 检查结果 sheet: title and header through openpyxl, one row per finding as XML
+    (a ledger with 50,000 findings gets 350,000 cells)."""
     if RESULT_SHEET in wb.sheetnames:
         del wb[RESULT_SHEET]
     ws = wb.create_sheet(RESULT_SHEET)
@@ -70,17 +88,28 @@ def _result_sheet(wb, result, note: str | None) -> None:
     put(ws, 1, 1, f"{result.file}：错误 {c['error']}，警告 {c['warning']}，提示 {c['info']}{base}")
     if note:
         put(ws, 2, 1, note)
-    header_row(ws, 3, FINDING_COLUMNS, [14, 9, 7, 18, 70, 24, 20])
-    for i, f in enumerate(result.findings, start=4):
-        body_row(ws, i, f.as_row(), wrap=True)
-        fill_with(ws.cell(i, 3), SEVERITY_FILL[f.severity])
-        if f.sheet and f.cell and f.sheet in wb.sheetnames:
-            link(ws.cell(i, 2), location(f.sheet, f.cell))
+    header_row(ws, 3, FINDING_COLUMNS, RESULT_WIDTHS)
+    body = style_id(ws, body_row_look)
+    linked = style_id(ws, body_row_look, link_look)
+    severity = {sev: style_id(ws, body_row_look, lambda cell, fill=fill: setattr(cell, "fill", fill))
+                for sev, fill in SEVERITY_FILL.items()}
+    links = [(f"B{i}", location(f.sheet, f.cell)) for i, f in enumerate(result.findings, start=4)
+             if f.sheet and f.cell and f.sheet in wb.sheetnames]
+    linked_rows = {int(ref[1:]) for ref, _ in links}
+
+    def rows():
+        for i, f in enumerate(result.findings, start=4):
+            values = f.as_row()
+            height = row_height([(v, RESULT_WIDTHS[j]) for j, v in enumerate(values) if isinstance(v, str) and v])
+            yield i, height if height > LINE_HEIGHT else None, [
+                (j, v, severity[f.severity] if j == 3 else linked if j == 2 and i in linked_rows else body)
+                for j, v in enumerate(values, start=1)]
+
     ws.freeze_panes = "A4"
-    fit_rows(ws, 4)
     print_a4(ws, landscape=True, title_rows=3, footer=base.strip("（）") if base else None)
     last = max(3, len(result.findings) + 3)
     ws.auto_filter.ref = f"A3:{get_column_letter(7)}{last}"
+    return Body(rows_xml(rows()), replace=False, links=hyperlinks_xml(links))
 
 
 class CopyOutcome(NamedTuple):

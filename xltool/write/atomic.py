@@ -166,23 +166,34 @@ def mark_output(wb, kind: str) -> None:
     props.append(StringProperty(name=OUTPUT_MARK, value=kind))
 
 
-def save_workbook(wb, out: Path, mark: str | None = None, password: str | None = None, replace: bool = True) -> None:
+def save_workbook(wb, out: Path, mark: str | None = None, password: str | None = None, replace: bool = True,
+                  bodies: dict | None = None, sst: bytes | None = None) -> None:
     """openpyxl Workbook.save, atomically; ``mark`` marks it as our output of that kind,
     ``password`` encrypts it (as Excel does, ECMA-376 agile encryption), ``replace`` False
-    refuses to replace a file that appeared meanwhile."""
+    refuses to replace a file that appeared meanwhile. ``bodies`` (by sheet name) are rows
+    written as XML, spliced into what openpyxl saved (sheetdata.splice), with ``sst``."""
     if mark:
         mark_output(wb, mark)
     with atomic_path(out, replace) as tmp:
-        if password is None:
+        if password is None and not bodies:
             with open(tmp, "wb") as fh:  # (ours to close: openpyxl leaves its file open when a write fails)
                 wb.save(fh)
             return
         import io
 
-        from msoffcrypto.format.ooxml import OOXMLFile
+        from .sheetdata import splice
 
         plain = io.BytesIO()
         wb.save(plain)
+        if password is None:
+            with open(tmp, "wb") as fh:
+                splice(plain.getvalue(), bodies, sst, fh)
+            return
+        from msoffcrypto.format.ooxml import OOXMLFile
+
+        if bodies:
+            package, plain = plain.getvalue(), io.BytesIO()
+            splice(package, bodies, sst, plain)
         plain.seek(0)
         with open(tmp, "wb") as fh:
             OOXMLFile(plain).encrypt(password, fh)

@@ -12,6 +12,7 @@ from openpyxl.utils import get_column_letter
 from ..model import Merge, cell_ref
 from .atomic import save_workbook
 from .cells import put
+from .sheetdata import KEEP, Body, Edits, rows_xml
 from .workbook import copy_password, merge_all, open_for_copy
 
 FILL_FIELDS = ("seq", "section", "subsection", "level1", "level2", "task", "requirement", "lead", "responsible",
@@ -72,45 +73,58 @@ def fill_actions(ledger) -> FillActions:
     return acts
 
 
-def fill_workbook(wb, ledger) -> int:
-    """Apply ``fill_actions`` to an openpyxl workbook, carrying each anchor's format into
-    the cells it covered; returns the number of cells written."""
+def fill_workbook(source, ledger) -> tuple[int, dict]:
+    """Apply ``fill_actions`` to a workbook opened for a copy (workbook.open_for_copy),
+    carrying each anchor's format into the cells it covered; returns the number of cells
+    written and the rows to splice in when it is saved (sheets kept as XML, the record)."""
+    wb, kept = source.wb, source.kept
     acts = fill_actions(ledger)
-    by_sheet: dict[str, set[str]] = {}
+    unmerged: dict[str, set[str]] = {}
     for sheet, m in acts.unmerge:
-        by_sheet.setdefault(sheet, set()).add(m.ref)
-    for sheet, refs in by_sheet.items():  # (all at once: openpyxl's unmerge_cells searches every merge each time)
-        ws = wb[sheet]
-        ws.merged_cells.ranges = {r for r in ws.merged_cells.ranges if r.coord not in refs}
+        unmerged.setdefault(sheet, set()).add(m.ref)
+    for sheet, refs in unmerged.items():  # (all at once: openpyxl's unmerge_cells searches every merge each time)
+        if sheet not in kept:
+            ws = wb[sheet]
+            ws.merged_cells.ranges = {r for r in ws.merged_cells.ranges if r.coord not in refs}
+    edits: dict[str, Edits] = {name: Edits() for name in kept}
+    writes = {(sheet, r + 1, c + 1): v for sheet, r, c, v in acts.writes}
     for sheet, m in acts.unmerge:
-        ws = wb[sheet]
-        anchor = ws.cell(m.r0 + 1, m.c0 + 1)
+        anchor = (m.r0 + 1, m.c0 + 1)
         for r in range(m.r0 + 1, m.r1 + 2):
             for c in range(m.c0 + 1, m.c1 + 2):
-                _copy_style(anchor, ws.cell(r, c))
-    for sheet, r, c, value in acts.writes:
-        put(wb[sheet], r + 1, c + 1, value)
+                if (r, c) == anchor:
+                    continue
+                if sheet in kept:
+                    edits[sheet].write(r, c, writes.pop((sheet, r, c), KEEP), style=anchor)
+                else:
+                    _copy_style(wb[sheet].cell(*anchor), wb[sheet].cell(r, c))
+    for (sheet, r, c), value in writes.items():
+        if sheet in kept:
+            edits[sheet].write(r, c, value)
+        else:
+            put(wb[sheet], r, c, value)
+    bodies = source.bodies(edits, unmerged)
     if acts.writes:
         blanks = [(sheet, cell_ref(r, c), v) for sheet, r, c, v in acts.writes[len(acts.writes) - acts.inherited:]]
-        _record(wb, acts.unmerge, blanks)
-    return len(acts.writes)
+        bodies[MERGES_SHEET] = _record(wb, acts.unmerge, blanks)
+    return len(acts.writes), bodies
 
 
 MERGES_SHEET = "xltool合并记录"  # hidden, in a filled copy: what fill did, for --remerge to undo
 MERGED, BLANK = "合并", "空白"
 
 
-def _record(wb, unmerged: list[tuple[str, Merge]], blanks: list[tuple[str, str, object]]) -> None:
-    """The merges fill undid and the blank cells it filled without one, in a hidden sheet."""
+def _record(wb, unmerged: list[tuple[str, Merge]], blanks: list[tuple[str, str, object]]) -> Body:
+    """The merges fill undid and the blank cells it filled without one, in a hidden sheet
+    (its rows, one per merge or cell, written as XML)."""
     if MERGES_SHEET in wb.sheetnames:
         del wb[MERGES_SHEET]
     ws = wb.create_sheet(MERGES_SHEET)
     put(ws, 1, 1, "xltool fill 取消的合并单元格和填入的空白单元格（xltool fill --remerge 据此恢复；请勿修改）")
-    rows = [(MERGED, sheet, m.ref, None) for sheet, m in unmerged] + [(BLANK, s, ref, v) for s, ref, v in blanks]
-    for i, row in enumerate(rows, start=2):
-        for j, v in enumerate(row, start=1):
-            put(ws, i, j, v)
     ws.sheet_state = "hidden"
+    rows = [(MERGED, sheet, m.ref, None) for sheet, m in unmerged] + [(BLANK, s, ref, v) for s, ref, v in blanks]
+    return Body(rows_xml((i, None, [(j, v, None) for j, v in enumerate(row, start=1)])
+                         for i, row in enumerate(rows, start=2)), replace=False)
 
 
 def _recorded(wb) -> list[tuple] | None:
@@ -201,11 +215,12 @@ def fill_file(path: Path, out: Path, remerge: bool = False, password: str | None
     from .atomic import written_by_us
 
     ledger = read_ledger(path, password=password, label=str(path))
-    source = open_for_copy(str(path), password)
+    source = open_for_copy(str(path), password, keep_rows=not remerge)
+    bodies = None
     if remerge:
         n = remerge_workbook(source.wb, ledger, filled_copy=written_by_us(Path(path)) == "填充副本")
     else:
-        n = fill_workbook(source.wb, ledger)
+        n, bodies = fill_workbook(source, ledger)
     encrypt = copy_password(source, password, decrypt_copies)
-    save_workbook(source.wb, out, mark="填充副本", password=encrypt, replace=replace)
+    save_workbook(source.wb, out, mark="填充副本", password=encrypt, replace=replace, bodies=bodies, sst=source.sst)
     return n, source.note, encrypt is not None

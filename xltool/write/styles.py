@@ -53,14 +53,45 @@ def _bordered(cell) -> None:
     cell.border = BORDER
 
 
-def _bordered_wrapped(cell) -> None:
+def body_row_look(cell) -> None:
+    """The look of a cell of body_row(wrap=True)."""
     cell.border = BORDER
     cell.alignment = WRAP
 
 
+def filled_style(wb, fill: PatternFill):
+    """style index -> the index of that style with ``fill`` on top, for cells written as
+    XML (sheetdata): the new styles are added to the workbook openpyxl saves."""
+    from copy import copy
+
+    memo: dict[int, int] = {}
+    fill_id = wb._fills.add(fill)
+
+    def style(index: int) -> int:
+        got = memo.get(index)
+        if got is None:
+            styles = wb._cell_styles
+            look = copy(styles[index]) if index < len(styles) else StyleArray()
+            look.fillId = fill_id
+            got = memo[index] = styles.add(look)
+        return got
+    return style
+
+
+def style_id(ws, *looks) -> int:
+    """The style index of a cell of ``ws`` styled by ``looks`` in turn (functions of a cell),
+    for cells written as XML. The cell used is not put into the sheet."""
+    from openpyxl.cell import Cell
+
+    cell = Cell(ws, row=1, column=1)
+    for look in looks:
+        look(cell)
+    return cell.style_id
+
+
 def body_row(ws, row: int, values, wrap: bool = False) -> None:
     """One bordered row of values from column A (wrapped and top-aligned if ``wrap``)."""
-    look = _bordered_wrapped if wrap else _bordered
+    look = body_row_look if wrap else _bordered
     for c, v in enumerate(values, start=1):
         restyle(put(ws, row, c, v), look, look)
 
@@ -78,10 +109,10 @@ def location(sheet: str, cell: str = "A1") -> str:
 def link(cell, location: str | None = None, target: str | None = None, tooltip: str | None = None) -> None:
     """Make a cell a hyperlink: to a location in this workbook, or in another file ``target``."""
     cell.hyperlink = Hyperlink(ref=cell.coordinate, target=target, location=location, tooltip=tooltip)
-    restyle(cell, "link", _link_look)
+    restyle(cell, "link", link_look)
 
 
-def _link_look(cell) -> None:
+def link_look(cell) -> None:
     cell.style = "Hyperlink"
 
 
