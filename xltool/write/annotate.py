@@ -21,16 +21,15 @@ from .atomic import save_workbook
 from .cells import put
 from .sheetdata import Body, Edits, hyperlinks_xml, rows_xml
 from .styles import (
-    LINE_HEIGHT,
-    SEVERITY_FILL,
+        SEVERITY_FILL,
     body_row_look,
     fill_with,
     filled_style,
+    fitted_rows,
     header_row,
     link_look,
     location,
     print_a4,
-    row_height,
     style_id,
 )
 from .workbook import copy_password, open_for_copy
@@ -99,17 +98,14 @@ def _result_sheet(wb, result, note: str | None) -> Body:
 
     def rows():
         for i, f in enumerate(result.findings, start=4):
-            values = f.as_row()
-            height = row_height([(v, RESULT_WIDTHS[j]) for j, v in enumerate(values) if isinstance(v, str) and v])
-            yield i, height if height > LINE_HEIGHT else None, [
-                (j, v, severity[f.severity] if j == 3 else linked if j == 2 and i in linked_rows else body)
-                for j, v in enumerate(values, start=1)]
+            styles = [None, body, linked if i in linked_rows else body, severity[f.severity], body, body, body, body]
+            yield f.as_row(), styles
 
     ws.freeze_panes = "A4"
     print_a4(ws, landscape=True, title_rows=3, footer=base.strip("（）") if base else None)
     last = max(3, len(result.findings) + 3)
     ws.auto_filter.ref = f"A3:{get_column_letter(7)}{last}"
-    return Body(rows_xml(rows()), replace=False, links=hyperlinks_xml(links))
+    return Body(rows_xml(fitted_rows(4, rows(), RESULT_WIDTHS)), replace=False, links=hyperlinks_xml(links))
 
 
 class CopyOutcome(NamedTuple):

@@ -174,6 +174,14 @@ def save_workbook(wb, out: Path, mark: str | None = None, password: str | None =
     written as XML, spliced into what openpyxl saved (sheetdata.splice), with ``sst``."""
     if mark:
         mark_output(wb, mark)
+    try:
+        _save(wb, out, password, replace, bodies, sst)
+    finally:  # (openpyxl keeps an .xlsm's macro parts in a zip it never closes)
+        if getattr(wb, "vba_archive", None) is not None:
+            wb.vba_archive.close()
+
+
+def _save(wb, out: Path, password: str | None, replace: bool, bodies: dict | None, sst: bytes | None) -> None:
     with atomic_path(out, replace) as tmp:
         if password is None and not bodies:
             with open(tmp, "wb") as fh:  # (ours to close: openpyxl leaves its file open when a write fails)

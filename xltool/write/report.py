@@ -4,15 +4,33 @@ link to the offending cell of the checked file."""
 from __future__ import annotations
 
 import os
+from itertools import chain
 from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.hyperlink import Hyperlink
 
 from ..textnorm import shown_name
 from .atomic import save_workbook
 from .cells import put
-from .styles import SEVERITY_CN, SEVERITY_FILL, body_row, fill_with, fit_rows, header_row, link, location, print_a4
+from .sheetdata import Body, rows_xml
+from .styles import (
+    SEVERITY_CN,
+    SEVERITY_FILL,
+    body_row,
+    body_row_look,
+    fill_with,
+    fit_rows,
+    fitted_rows,
+    header_look,
+    header_row,
+    link_look,
+    location,
+    print_a4,
+    style_id,
+)
 
 SOURCE_TIP = "打开该文件并定位到此单元格"
 
@@ -66,24 +84,43 @@ def write_report(report, out: Path, replace: bool = True) -> None:
     ws.auto_filter.ref = f"A2:H{max(2, last - 1)}"
 
     fs = wb.create_sheet("问题清单")
-    header_row(fs, 1, ["文件", "工作表", "单元格", "规则", "代码", "级别", "问题", "原值", "建议"],
-               [36, 12, 8, 18, 8, 6, 74, 22, 16])
-    r = 1
+    save_workbook(wb, out, mark="检查结果", replace=replace, bodies={fs.title: _findings_sheet(fs, report, out, footer)})
+
+
+FINDINGS_HEADER = ["文件", "工作表", "单元格", "规则", "代码", "级别", "问题", "原值", "建议"]
+FINDINGS_WIDTHS = [36, 12, 8, 18, 8, 6, 74, 22, 16]
+
+
+def _findings_sheet(fs, report, out: Path, footer: str) -> Body:
+    """The 问题清单 sheet, one row per finding, written as XML (a batch can have hundreds of
+    thousands). Only the cells that link to a ledger are made by openpyxl, which writes the
+    links and their relationships; its rows are then replaced by these."""
+    for c, w in enumerate(FINDINGS_WIDTHS, start=1):
+        fs.column_dimensions[get_column_letter(c)].width = w
+    header = style_id(fs, header_look)
+    body = style_id(fs, body_row_look)
+    linked = style_id(fs, body_row_look, link_look)
+    severity = {sev: style_id(fs, body_row_look, lambda cell, fill=fill: setattr(cell, "fill", fill))
+                for sev, fill in SEVERITY_FILL.items()}
     base = out.parent
+    rows = []
     for f in report.files:
-        rows = [(None, None, "无法读取", "", "error", f.error, None, None)] if f.status == "error" else [
+        found = [(None, None, "无法读取", "", "error", f.error, None, None)] if f.status == "error" else [
             (x.sheet, x.cell, x.title, x.code, x.severity, x.message, x.value, x.suggestion) for x in f.findings]
-        for sheet, cell, rule, code, sev, msg, value, sug in rows:
-            r += 1
-            body_row(fs, r, [shown_path(f.file, f.path, base), sheet, cell, rule, code, SEVERITY_CN[sev], msg, value, sug],
-                     wrap=True)
-            fill_with(fs.cell(r, 6), SEVERITY_FILL[sev])
-            target = link_target(f.path, base) if f.path else None
+        target = link_target(f.path, base) if f.path else None
+        shown = shown_path(f.file, f.path, base)
+        for sheet, cell, rule, code, sev, msg, value, sug in found:
+            r = len(rows) + 2
+            styles = [None] + [body] * 9
+            styles[6] = severity[sev]
             if target is not None:
-                link(fs.cell(r, 3 if cell else 1), location(sheet, cell or "A1") if sheet else None, target,
-                     SOURCE_TIP)
+                col = 3 if cell else 1
+                styles[col] = linked
+                fs.cell(r, col).hyperlink = Hyperlink(ref=f"{get_column_letter(col)}{r}", target=target, tooltip=SOURCE_TIP,
+                                                      location=location(sheet, cell or "A1") if sheet else None)
+            rows.append(([shown, sheet, cell, rule, code, SEVERITY_CN[sev], msg, value, sug], styles))
     fs.freeze_panes = "A2"
-    fit_rows(fs, 2)
     print_a4(fs, landscape=True, title_rows=1, footer=footer)
-    fs.auto_filter.ref = f"A1:I{max(r, 1)}"
-    save_workbook(wb, out, mark="检查结果", replace=replace)
+    fs.auto_filter.ref = f"A1:I{max(len(rows) + 1, 1)}"
+    head = (1, None, [(c, label, header) for c, label in enumerate(FINDINGS_HEADER, start=1)])
+    return Body(rows_xml(chain([head], fitted_rows(2, rows, FINDINGS_WIDTHS))), replace=True)

@@ -20,13 +20,16 @@ WRAP = Alignment(wrap_text=True, vertical="top")
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
 
+def header_look(cell) -> None:
+    cell.font = HEADER_FONT
+    cell.fill = HEADER_FILL
+    cell.alignment = CENTER
+    cell.border = BORDER
+
+
 def header_row(ws, row: int, labels, widths=None) -> None:
     for c, label in enumerate(labels, start=1):
-        cell = put(ws, row, c, label)
-        cell.font = HEADER_FONT
-        cell.fill = HEADER_FILL
-        cell.alignment = CENTER
-        cell.border = BORDER
+        header_look(put(ws, row, c, label))
     if widths:
         from openpyxl.utils import get_column_letter
 
@@ -131,6 +134,14 @@ def row_height(texts_and_widths) -> float:
         usable = max(int((col_width - 1) * 0.9), 1)
         lines = max(lines, sum(max(1, -(-width(part) // usable)) for part in str(text).split("\n")))
     return min(409, LINE_HEIGHT * lines + (3 if lines > 1 else 0))
+
+
+def fitted_rows(first_row: int, rows, widths: list[float]):
+    """Rows for sheetdata.rows_xml from (values, styles by column) pairs: numbered from
+    ``first_row``, each as high as its wrapped text needs in columns of ``widths``."""
+    for i, (values, styles) in enumerate(rows, start=first_row):
+        height = row_height([(v, widths[j]) for j, v in enumerate(values) if isinstance(v, str) and v])
+        yield i, height if height > LINE_HEIGHT else None, [(j, v, styles[j]) for j, v in enumerate(values, start=1)]
 
 
 def fit_rows(ws, first_row: int, last_row: int | None = None) -> None:
