@@ -31,6 +31,7 @@ class CheckOptions:
     config: Config = field(default_factory=Config)
     roster: Roster | None = None  # --roster (or [roster] in the config file)
     plan: object | None = None  # xltool.plan.Plan
+    previous: object | None = None  # xltool.previous.PreviousRound (--previous)
     year: int | None = None
     issued: dt.date | None = None
     password: str | None = None
@@ -250,7 +251,8 @@ def check_ledger(ledger, opts: CheckOptions, path: str | None = None) -> FileRes
     own = cfg if cfg is not opts.config else None
     roster = _file_roster(ledger, opts)
     base = base_date(opts.as_of, ledger.report_date)
-    ctx = Context(as_of=base.date, config=cfg, roster=roster, plan=opts.plan)
+    previous = opts.previous.for_ledger(ledger.unit, path or ledger.path) if opts.previous is not None else None
+    ctx = Context(as_of=base.date, config=cfg, roster=roster, plan=opts.plan, previous=previous)
     findings = run_rules(ledger, ctx)
     # (only a ledger without a 填报单位 cell needs its unit told from its file name)
     names = frozenset(n for table in ledger.tables for t in table.tasks for n in t.units) if not ledger.unit else ()

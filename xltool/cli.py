@@ -212,6 +212,23 @@ def _plan(plan: Path | None, year, issued, as_of, password, limits):
     return plan_obj
 
 
+def _previous(folder: Path | None, roster, year, issued, password, limits):
+    """The previous round's ledgers (``--previous``), said on stderr how many were read."""
+    if folder is None:
+        return None
+    from .previous import load_previous
+
+    if not folder.exists():
+        raise UsageError(f"上一轮台账 {folder} 不存在")
+    before = load_previous([folder], roster, year, issued, None, password, Progress("读取上一轮"), limits)
+    for u in before.unreadable:
+        err(f"提示：上一轮的 {u.file} 无法读取（{u.reason}），不参与比对")
+    if not before.ledgers:
+        raise UsageError(f"上一轮台账 {folder} 中没有可读取的台账（.xlsx .xlsm .xls）")
+    err(f"上一轮：{len(before.ledgers)} 个台账（{folder}）")
+    return before
+
+
 def print_check_text(report) -> None:
     from .model import SEVERITY_CN
 
@@ -261,6 +278,8 @@ def check(
     paths: list[Path] = typer.Argument(..., metavar="文件或文件夹...", help="台账文件或文件夹（递归查找 .xlsx .xlsm .xls）"),
     as_of: AsOf = None,
     plan: Path | None = typer.Option(None, "--plan", metavar="任务表", help="印发的任务表：其单位为默认名录，台账行与其任务比对"),
+    previous: Path | None = typer.Option(None, "--previous", metavar="上一轮文件夹",
+                                         help="上一轮报送的台账（文件夹或文件）：与各单位上一轮的台账逐行比对"),
     roster: Path | None = typer.Option(None, "--roster", metavar="名录", help="单位名录（含“单位名录”工作表的 xlsx，或 TOML）"),
     config: Path | None = typer.Option(None, "--config", metavar="配置文件", help="配置文件 xltool.toml"),
     report: Path | None = typer.Option(None, "-o", "--output", "--report", metavar="文件",
@@ -294,13 +313,14 @@ def check(
         if report:
             from .write.atomic import guard_output
 
-            guard_output(report, inputs + [p for p in (plan, roster, config) if p], force)
+            guard_output(report, inputs + [p for p in (plan, roster, config, previous) if p], force)
         ros = load_roster(roster) if roster else cfg.roster
         plan_obj = _plan(plan, year, issued_d, as_of_d, password, limits)
+        before = _previous(previous, ros or (plan_obj.roster() if plan_obj else None), year, issued_d, password, limits)
     except (UsageError, UnreadableFile) as e:
         fail(str(e))
     opts = CheckOptions(as_of=as_of_d, config=cfg, roster=ros, plan=plan_obj, year=year, issued=issued_d,
-                        password=password, limits=limits)
+                        password=password, limits=limits, previous=before.without_ledgers() if before else None)
     with lasting():
         result = check_paths(inputs, opts, jobs=jobs, progress=Progress("检查中"))
     if not result.files:
@@ -376,6 +396,8 @@ def rollup(
     paths: list[Path] = typer.Argument(..., metavar="文件或文件夹...", help="各单位台账文件或文件夹"),
     as_of: AsOf = None,
     plan: Path | None = typer.Option(None, "--plan", metavar="任务表", help="印发的任务表：其单位为默认名录"),
+    previous: Path | None = typer.Option(None, "--previous", metavar="上一轮文件夹",
+                                         help="上一轮报送的台账：各单位与上一轮相比的完成和逾期变化"),
     roster: Path | None = typer.Option(None, "--roster", metavar="名录", help="单位名录（xlsx 或 TOML），用于分组展开和未报送名单"),
     config: Path | None = typer.Option(None, "--config", metavar="配置文件", help="配置文件 xltool.toml（[scoring] 为计分权重）"),
     out: Path | None = typer.Option(None, "-o", "--output", metavar="文件", help="写出汇总工作簿（.xlsx：排名、图表、逾期清单、报送情况、计分说明）"),
@@ -399,12 +421,15 @@ def rollup(
         if out:
             from .write.atomic import guard_output
 
-            guard_output(out, list(paths) + [p for p in (plan, roster, config) if p], force)
+            guard_output(out, list(paths) + [p for p in (plan, roster, config, previous) if p], force)
         ros = load_roster(roster) if roster else cfg.roster
         from .grid.guard import DEFAULT_LIMITS
 
         plan_obj = _plan(plan, year, issued_d, as_of_d, password, DEFAULT_LIMITS)
-        result = do_rollup(paths, as_of_d, cfg, ros, plan_obj, year, issued_d, password, progress=Progress("读取中"))
+        before = _previous(previous, ros or (plan_obj.roster() if plan_obj else None), year, issued_d, password,
+                           DEFAULT_LIMITS)
+        result = do_rollup(paths, as_of_d, cfg, ros, plan_obj, year, issued_d, password, progress=Progress("读取中"),
+                           previous=before)
     except (UsageError, UnreadableFile) as e:
         fail(str(e))
     if not result.files and not result.unreadable and not result.empty and not result.skipped:
@@ -452,7 +477,21 @@ def print_rollup_text(result) -> None:
               ] if result.skipped else []
     for head, text in lines:
         say(f"{head}：{text}")
+    if result.changes is not None:
+        print_changes_text(result)
     say(f"基准日期：{result.base_dates()}")
+
+
+def signed(n: int | None) -> str:
+    return "—" if n is None else f"{n:+d}" if n else "0"
+
+
+def print_changes_text(result) -> None:
+    say(f"与上一轮相比（上一轮基准日期：{result.previous_bases}）：")
+    say(f"  {pad('单位', 22)}{pad('已完成', 8)}{pad('新完成', 8)}{pad('逾期', 6)}逾期增减")
+    for c in result.changes:
+        say(f"  {pad(c.unit, 22)}{pad(str(c.completed), 8)}{pad(signed(c.newly_completed), 8)}"
+            f"{pad(str(c.overdue), 6)}{signed(c.overdue_change) if c.completed_before is not None else '上一轮未报送'}")
 
 
 template_app = typer.Typer(help="台账模板：列出模板，或按模板新建台账。", no_args_is_help=True, options_metavar="[选项]",

@@ -95,6 +95,37 @@ class UnitFigures:
 
 
 @dataclass
+class UnitChange:
+    """One unit's figures against the previous round (``--previous``)."""
+
+    unit: str
+    completed: int
+    completed_before: int | None  # None: the unit had no ledger in the previous round
+    overdue: int
+    overdue_before: int | None
+
+    @property
+    def newly_completed(self) -> int | None:
+        return None if self.completed_before is None else self.completed - self.completed_before
+
+    @property
+    def overdue_change(self) -> int | None:
+        return None if self.overdue_before is None else self.overdue - self.overdue_before
+
+    def to_json(self) -> dict:
+        return {"unit": self.unit, "completed": self.completed, "completed_before": self.completed_before,
+                "newly_completed": self.newly_completed, "overdue": self.overdue,
+                "overdue_before": self.overdue_before, "overdue_change": self.overdue_change}
+
+
+def unit_changes(now: Rollup, before: Rollup) -> list[UnitChange]:
+    """Every unit of this round with its completed and overdue tasks then and now."""
+    then = {u.unit: u for u in before.units}
+    return [UnitChange(u.unit, u.completed, then[u.unit].completed if u.unit in then else None,
+                       u.overdue, then[u.unit].overdue if u.unit in then else None) for u in now.units]
+
+
+@dataclass
 class RowResult:
     """One task row as the roll-up saw it (for the indicator and overdue sheets)."""
 
@@ -140,6 +171,8 @@ class Rollup(Records):
     bases: list[BaseDate] = field(default_factory=list)
     plan_typos: dict[str, str] = field(default_factory=dict)  # plan's misspelt unit -> the name meant
     scoring: dict = field(default_factory=lambda: dict(DEFAULT_SCORING))
+    changes: list[UnitChange] | None = None  # against the previous round (--previous)
+    previous_bases: str | None = None  # the previous round's base dates, as one phrase
 
     @property
     def errors(self) -> list[tuple[str, str]]:
@@ -163,7 +196,9 @@ class Rollup(Records):
                 "files": self.files, "unreadable": [u.to_json() for u in self.unreadable], "empty": self.empty,
                 "set_aside": [s.to_json() for s in self.set_aside],
                 "skipped": [{"file": f, "reason": r} for f, r in self.skipped],
-                "plan_typos": self.plan_typos, "scoring": self.scoring}
+                "plan_typos": self.plan_typos, "scoring": self.scoring,
+                **({"previous": {"base_dates": self.previous_bases, "changes": [c.to_json() for c in self.changes]}}
+                   if self.changes is not None else {})}
 
 
 def scoring_of(config: Config) -> dict:
@@ -296,12 +331,17 @@ def _read_all(paths, year, issued, as_of, password, progress, limits: Limits = D
 
 def rollup(paths, as_of: dt.date | None = None, config: Config | None = None, roster: Roster | None = None,
            plan=None, year: int | None = None, issued: dt.date | None = None, password: str | None = None,
-           progress=None) -> Rollup:
+           progress=None, previous=None) -> Rollup:
     """Read the ledgers under ``paths`` and roll them up. ``as_of`` None: each ledger is
-    judged at its own 填报日期 (else today). Unreadable files are listed, never fatal."""
+    judged at its own 填报日期 (else today). Unreadable files are listed, never fatal.
+    ``previous`` (a PreviousRound): each unit's figures also against the previous round,
+    whose ledgers are judged at their own 填报日期 (else today), as they were when sent."""
     ledgers, unreadable, skipped = _read_all(paths, year, issued, as_of, password, progress)
     res = rollup_ledgers(ledgers, as_of, config, roster, plan, unreadable)
     res.skipped = skipped
+    if previous is not None:
+        before = rollup_ledgers(previous.ledgers, None, config, roster, plan, previous.unreadable)
+        res.changes, res.previous_bases = unit_changes(res, before), before.base_dates()
     return res
 
 

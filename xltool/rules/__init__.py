@@ -109,6 +109,7 @@ class Context:
     config: Config = field(default_factory=Config)
     roster: Roster | None = None
     plan: object | None = None  # xltool.plan.Plan
+    previous: object | None = None  # xltool.plan.Plan: this unit's ledger of the previous round (--previous)
     units_ok: set = field(default_factory=set, init=False, repr=False)  # unit names that need no finding
     due_soon_until: dt.date = field(init=False, repr=False)  # the last day a deadline counts as due soon
 
@@ -119,6 +120,12 @@ class Context:
 
     def done(self, task: Task) -> bool:
         return self.config.status_class(task.status) == "done"
+
+    def previous_where(self, p: Task) -> str:
+        """Where a row of the previous round's ledger is, for messages."""
+        from pathlib import Path
+
+        return f"上一轮台账（{Path(self.previous.path).name} 第{p.excel_row}行）"
 
 
 def hits_of(found) -> list[Hit]:
@@ -203,4 +210,4 @@ def all_rules() -> list[Rule]:
 
 # The rule modules register themselves on import: importing them here means the registry is
 # complete wherever it can be seen (config validation, the CLI, a worker process).
-from . import dates, folder, plan, scores, status, structure, units  # noqa: E402, F401
+from . import dates, folder, plan, previous, scores, status, structure, units  # noqa: E402, F401

@@ -31,6 +31,8 @@ def write_summary(result, out: Path, replace: bool = True) -> None:
     assessment = [r for r in result.rows if r.table.kind == "assessment"]
     if assessment:
         _indicator_sheet(wb.create_sheet("指标得分"), assessment, footer)
+    if result.changes is not None:
+        _changes_sheet(wb.create_sheet("变化"), result, footer)
     _overdue_sheet(wb.create_sheet("逾期清单"), result, out.parent, footer)
     _reporting_sheet(wb.create_sheet("报送情况"), result, footer)
     _scoring_sheet(wb.create_sheet("计分说明"), result, footer)
@@ -122,6 +124,26 @@ def _overdue_sheet(ws, result, base: Path, footer: str) -> None:
     ws.auto_filter.ref = f"A1:H{max(r - 1, 1)}"
     fit_rows(ws, 2)
     print_a4(ws, landscape=True, title_rows=1, footer=footer)
+
+
+_CHANGES = [("单位", 24), ("本轮已完成", 11), ("上一轮已完成", 13), ("新完成", 9), ("本轮逾期", 10), ("上一轮逾期", 11),
+            ("逾期增减", 10), ("说明", 30)]
+
+
+def _changes_sheet(ws, result, footer: str) -> None:
+    """Each unit's completed and overdue tasks against the previous round (--previous)."""
+    put(ws, 1, 1, f"与上一轮相比（本轮基准日期：{result.base_dates()}；上一轮：{result.previous_bases}）")
+    ws["A1"].font = Font(bold=True, size=12)
+    header_row(ws, 2, [c for c, _ in _CHANGES], [w for _, w in _CHANGES])
+    rows = [[c.unit, c.completed, c.completed_before, c.newly_completed, c.overdue, c.overdue_before,
+             c.overdue_change, None if c.completed_before is not None else "上一轮未报送"] for c in result.changes]
+    _body_rows(ws, 3, rows)
+    for r, c in enumerate(result.changes, start=3):
+        if c.overdue_change:
+            fill_with(ws.cell(r, 7), SEVERITY_FILL["error" if c.overdue_change > 0 else "info"])
+    ws.freeze_panes = "A3"
+    ws.auto_filter.ref = f"A2:H{max(len(rows) + 2, 2)}"
+    print_a4(ws, landscape=True, title_rows=2, footer=footer)
 
 
 def _reporting_sheet(ws, result, footer: str) -> None:

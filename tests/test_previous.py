@@ -1,0 +1,126 @@
+"""``--previous``: this round's ledgers against each unit's ledger of the previous round."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from ledgers import make_ledger
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from xltool.cli import app
+
+runner = CliRunner()
+AS_OF = "2020-11-20"
+
+
+def ledger(path, unit, reported, rows):
+    pre = [["填报单位：" + unit, None, None, None, "填报日期：" + reported]] if unit else []
+    return make_ledger(path, rows, preamble=pre)
+
+
+def two_rounds(tmp_path):
+    """Two rounds of two units. 县财政局 names itself in a 填报单位 cell (its file names differ
+    between rounds); 县教育局 has no such cell and is known by its file name."""
+    old, new = tmp_path / "10月", tmp_path / "11月"
+    ledger(old / "财政局10月.xlsx", "县财政局", "2020-10-31", [
+        [1, "任务甲", "县政府办", "县财政局", "2020年9月底前", "推进中", None, "正在推进"],
+        [2, "任务乙", "县政府办", "县财政局", "2020年底前", "已完成", dt.date(2020, 6, 30), "已完成"],
+        [3, "任务丙", "县政府办", "县财政局", "持续推进", "推进中", None, "按计划推进"],
+        [4, "任务丁", "县政府办", "县财政局", "2020年12月底前", "推进中", None, "起草中"],
+        [5, "任务戊", "县政府办", "县财政局", "2020年6月底前", "已完成", dt.date(2020, 5, 20), "已印发"],
+        [6, "任务己", "县政府办", "县财政局", "2020年10月15日前", "推进中", None, "征求意见中"],
+    ])
+    ledger(new / "县财政局 11月报送.xlsx", "县财政局", "2020-11-20", [
+        [1, "任务甲", "县政府办", "县财政局", "2020年9月底前", "推进中", None, "正在推进"],  # unchanged
+        [2, "任务乙", "县政府办", "县财政局", "2020年底前", "推进中", None, "需返工"],  # 已完成 → 推进中
+        [3, "任务丙", "县政府办", "县财政局", "持续推进", "推进中", None, "按计划推进，已完成调研"],
+        [4, "任务丁", "县政府办", "县财政局", "2020年12月底前", "已完成", dt.date(2020, 11, 10), "已印发"],
+        [5, "任务戊", "县政府办", "县财政局", "2020年6月底前", "已完成", dt.date(2020, 5, 25), "已印发"],
+    ])  # 任务己 is gone
+    ledger(old / "县教育局.xlsx", None, "", [
+        [1, "任务庚", "县政府办", "县教育局", "2020年10月底前", "推进中", None, "  正在 推进 "],
+    ])
+    ledger(new / "县教育局.xlsx", None, "", [
+        [1, "任务庚", "县政府办", "县教育局", "2020年10月底前", "推进中", None, "正在推进"],  # same, spaces aside
+    ])
+    return old, new
+
+
+PREVIOUS_RULES = {"stale-progress", "status-regressed", "done-date-moved", "task-dropped"}
+
+
+def test_check_finds_what_changed_since_the_previous_round(tmp_path):
+    old, new = two_rounds(tmp_path)
+    res = runner.invoke(app, ["check", str(new), "--previous", str(old), "--as-of", AS_OF, "--json"])
+    doc = json.loads(res.stdout)
+    got = {(f["file"].split("/")[-1], x["rule"], x["cell"]) for f in doc["files"] for x in f["findings"]
+           if x["rule"] in PREVIOUS_RULES}
+    assert got == {("县财政局 11月报送.xlsx", "stale-progress", "H4"),
+                   ("县财政局 11月报送.xlsx", "status-regressed", "F5"),
+                   ("县财政局 11月报送.xlsx", "done-date-moved", "G8"),
+                   ("县财政局 11月报送.xlsx", "task-dropped", None),
+                   ("县教育局.xlsx", "stale-progress", "H3")}  # (no 填报单位 line: its rows start at 3)
+    messages = {x["rule"]: x["message"] for f in doc["files"] for x in f["findings"] if "财政局" in f["file"]}
+    assert "财政局10月.xlsx 第9行" in messages["task-dropped"] and "任务己" in messages["task-dropped"]
+    assert "“已完成”，本轮为“推进中”" in messages["status-regressed"]
+    assert "2020-05-20 改为 2020-05-25" in messages["done-date-moved"]
+    assert "上一轮：2 个台账" in res.stderr
+    # without --previous none of them
+    plain = json.loads(runner.invoke(app, ["check", str(new), "--as-of", AS_OF, "--json"]).stdout)
+    assert not [x for f in plain["files"] for x in f["findings"] if x["rule"] in PREVIOUS_RULES]
+
+
+def test_check_text_names_the_rules_in_chinese(tmp_path):
+    old, new = two_rounds(tmp_path)
+    res = runner.invoke(app, ["check", str(new), "--previous", str(old), "--as-of", AS_OF])
+    for title in ("进展未更新", "完成状态倒退", "完成日期变动", "任务缺失"):
+        assert title in res.stdout
+
+
+def test_rollup_gives_each_units_change(tmp_path):
+    old, new = two_rounds(tmp_path)
+    res = runner.invoke(app, ["rollup", str(new), "--previous", str(old), "--as-of", AS_OF, "--json"])
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.stdout)
+    changes = {c["unit"]: c for c in doc["previous"]["changes"]}
+    # 县财政局 by hand: now 任务丁 and 任务戊 done, 任务甲 overdue (at 2020-11-20); then (at its
+    # 填报日期 2020-10-31) 任务乙 and 任务戊 done, 任务甲 and 任务己 overdue
+    assert changes["县财政局"] == {"unit": "县财政局", "completed": 2, "completed_before": 2, "newly_completed": 0,
+                                "overdue": 1, "overdue_before": 2, "overdue_change": -1}
+    assert changes["县教育局"]["overdue"] == 1 and changes["县教育局"]["overdue_change"] == 0
+    assert "2020-10-31" in doc["previous"]["base_dates"]
+    text = runner.invoke(app, ["rollup", str(new), "--previous", str(old), "--as-of", AS_OF]).stdout
+    assert "与上一轮相比" in text and "-1" in text
+
+
+def test_summary_has_a_change_sheet_with_the_same_figures(tmp_path):
+    old, new = two_rounds(tmp_path)
+    out = tmp_path / "汇总.xlsx"
+    res = runner.invoke(app, ["rollup", str(new), "--previous", str(old), "--as-of", AS_OF, "-o", str(out), "--json"])
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.stdout)
+    ws = load_workbook(out)["变化"]
+    rows = {r[0]: r for r in ws.iter_rows(min_row=3, values_only=True) if r[0]}
+    for c in doc["previous"]["changes"]:
+        assert rows[c["unit"]][:7] == (c["unit"], c["completed"], c["completed_before"], c["newly_completed"],
+                                       c["overdue"], c["overdue_before"], c["overdue_change"])
+
+
+def test_an_output_inside_the_previous_folder_is_refused(tmp_path):
+    old, new = two_rounds(tmp_path)
+    target = old / "县教育局.xlsx"
+    before = target.read_bytes()
+    res = runner.invoke(app, ["check", str(new), "--previous", str(old), "--as-of", AS_OF, "-o", str(target),
+                              "--force"])
+    assert res.exit_code == 2 and target.read_bytes() == before
+
+
+def test_a_previous_folder_without_ledgers_is_a_message(tmp_path):
+    _, new = two_rounds(tmp_path)
+    (tmp_path / "空").mkdir()
+    res = runner.invoke(app, ["check", str(new), "--previous", str(tmp_path / "空"), "--as-of", AS_OF])
+    assert res.exit_code == 2 and "没有可读取的台账" in res.stderr
+    res = runner.invoke(app, ["rollup", str(new), "--previous", str(tmp_path / "无此文件夹")])
+    assert res.exit_code == 2 and "不存在" in res.stderr
