@@ -124,3 +124,18 @@ def test_a_previous_folder_without_ledgers_is_a_message(tmp_path):
     assert res.exit_code == 2 and "没有可读取的台账" in res.stderr
     res = runner.invoke(app, ["rollup", str(new), "--previous", str(tmp_path / "无此文件夹")])
     assert res.exit_code == 2 and "不存在" in res.stderr
+
+
+def test_a_unit_with_several_ledgers_is_compared_file_by_file(tmp_path):
+    """A unit that sends one ledger per table: each is compared with its namesake, not all
+    with the unit's newest."""
+    for folder, reported in (("10月", "2020-10-31"), ("11月", "2020-11-20")):
+        ledger(tmp_path / folder / "财政局 表一.xlsx", "县财政局", reported,
+               [[1, "任务甲", "县政府办", "县财政局", "2020年12月底前", "推进中", None, f"{folder}进展"]])
+        ledger(tmp_path / folder / "财政局 表二.xlsx", "县财政局", reported,
+               [[1, "任务乙", "县政府办", "县财政局", "2020年12月底前", "推进中", None, f"{folder}进展"]])
+    res = runner.invoke(app, ["check", str(tmp_path / "11月"), "--previous", str(tmp_path / "10月"),
+                              "--as-of", AS_OF, "--json"])
+    rules = [x["rule"] for f in json.loads(res.stdout)["files"] for x in f["findings"]]
+    assert "task-dropped" not in rules and "stale-progress" not in rules
+    assert rules.count("duplicate-submission") == 2  # (what a unit sending two ledgers always gets)

@@ -4,11 +4,13 @@ this round's rows with.
 A ledger is matched with its previous one by 填报单位 (its cell, else a known unit name in
 its file name, as in a batch), then by file name; a row with its previous row by 序号 and task
 text, with the matcher of ``--plan`` (a previous ledger is a Plan of its own tasks). Of
-several previous ledgers from one unit the newest counts (填报日期, then file time).
+several previous ledgers from one unit, the one with the same file name counts, else the
+newest (填报日期, then file time).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,7 +29,7 @@ class PreviousRound:
     """The ledgers of the previous round, each as a Plan of its tasks."""
 
     folder: str
-    by_unit: dict[str, Plan] = field(default_factory=dict)  # unit key -> the unit's ledger
+    by_unit: dict[str, list[Plan]] = field(default_factory=dict)  # unit key -> its ledgers, newest first
     by_name: dict[str, Plan] = field(default_factory=dict)  # file name (squashed stem) -> ledger
     known: dict[str, str] = field(default_factory=dict)  # unit key -> name
     ledgers: list = field(default_factory=list)  # what was read (for the roll-up's previous figures)
@@ -36,9 +38,11 @@ class PreviousRound:
     def for_ledger(self, unit_cell: str | None, path: str) -> Plan | None:
         """The previous ledger of a ledger of this round, or None."""
         unit = file_unit(unit_cell, path, self.known)
-        if unit is not None and unit_key(unit) in self.by_unit:
-            return self.by_unit[unit_key(unit)]
-        return self.by_name.get(_name_key(path))
+        same_name = self.by_name.get(_name_key(path))
+        theirs = self.by_unit.get(unit_key(unit)) if unit is not None else None
+        if theirs:
+            return same_name if same_name in theirs else theirs[0]
+        return same_name
 
     def without_ledgers(self) -> PreviousRound:
         """The matching part only (what a check's worker processes are sent)."""
@@ -50,19 +54,17 @@ def previous_round(folder: str, ledgers: list, roster=None, unreadable=()) -> Pr
     names = [led.unit for led in ledgers if led.unit]
     names += [n for led in ledgers for table in led.tables for t in table.tasks for n in t.units]
     known = known_units(roster, names)
-    newest: dict[str, tuple] = {}
+    by_unit: dict[str, list[tuple]] = {}
     by_name: dict[str, Plan] = {}
     for led in ledgers:
         plan = Plan.from_ledger(led)
         by_name[_name_key(led.path)] = plan
         unit = file_unit(led.unit, led.path, known)
-        if unit is None:
-            continue
-        rank = (led.report_date is not None, led.report_date or 0, file_time(led.path))
-        if unit_key(unit) not in newest or rank > newest[unit_key(unit)][0]:
-            newest[unit_key(unit)] = (rank, plan)
-    return PreviousRound(str(folder), {k: p for k, (_, p) in newest.items()}, by_name, known, list(ledgers),
-                         list(unreadable))
+        if unit is not None:
+            rank = (led.report_date is not None, led.report_date or dt.date.min, file_time(led.path))
+            by_unit.setdefault(unit_key(unit), []).append((rank, plan))
+    newest_first = {k: [p for _, p in sorted(v, key=lambda rp: rp[0], reverse=True)] for k, v in by_unit.items()}
+    return PreviousRound(str(folder), newest_first, by_name, known, list(ledgers), list(unreadable))
 
 
 def load_previous(paths, roster=None, year=None, issued=None, as_of=None, password=None, progress=None,
