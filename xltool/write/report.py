@@ -20,13 +20,13 @@ from .styles import (
     SEVERITY_CN,
     SEVERITY_FILL,
     body_row,
-    body_row_look,
+    column_widths,
     fill_with,
+    finding_looks,
     fit_rows,
     fitted_rows,
     header_look,
     header_row,
-    link_look,
     location,
     print_a4,
     style_id,
@@ -92,16 +92,12 @@ FINDINGS_WIDTHS = [36, 12, 8, 18, 8, 6, 74, 22, 16]
 
 
 def _findings_sheet(fs, report, out: Path, footer: str) -> Body:
-    """The 问题清单 sheet, one row per finding, written as XML (a batch can have hundreds of
-    thousands). Only the cells that link to a ledger are made by openpyxl, which writes the
-    links and their relationships; its rows are then replaced by these."""
-    for c, w in enumerate(FINDINGS_WIDTHS, start=1):
-        fs.column_dimensions[get_column_letter(c)].width = w
+    """The 问题清单 sheet, one row per finding, written as XML (a batch's findings can run to
+    more rows than any ledger). Only the cells that link to a ledger are made by openpyxl,
+    which writes the links and their relationships; its rows are then replaced by these."""
+    column_widths(fs, FINDINGS_WIDTHS)
     header = style_id(fs, header_look)
-    body = style_id(fs, body_row_look)
-    linked = style_id(fs, body_row_look, link_look)
-    severity = {sev: style_id(fs, body_row_look, lambda cell, fill=fill: setattr(cell, "fill", fill))
-                for sev, fill in SEVERITY_FILL.items()}
+    look = finding_looks(fs)
     base = out.parent
     rows = []
     for f in report.files:
@@ -111,11 +107,11 @@ def _findings_sheet(fs, report, out: Path, footer: str) -> Body:
         shown = shown_path(f.file, f.path, base)
         for sheet, cell, rule, code, sev, msg, value, sug in found:
             r = len(rows) + 2
-            styles = [None] + [body] * 9
-            styles[6] = severity[sev]
+            styles = [None] + [look.body] * 9
+            styles[6] = look.severity[sev]
             if target is not None:
                 col = 3 if cell else 1
-                styles[col] = linked
+                styles[col] = look.linked
                 fs.cell(r, col).hyperlink = Hyperlink(ref=f"{get_column_letter(col)}{r}", target=target, tooltip=SOURCE_TIP,
                                                       location=location(sheet, cell or "A1") if sheet else None)
             rows.append(([shown, sheet, cell, rule, code, SEVERITY_CN[sev], msg, value, sug], styles))

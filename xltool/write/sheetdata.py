@@ -1,13 +1,13 @@
 """Sheet rows kept as XML: a copy of a big ledger passes its rows through unparsed.
 
-openpyxl makes an object of every cell it loads and writes, which is most of the time an
-annotated or filled copy of a 50,000-row ledger takes. A copy changes few cells, so the
-rows of a sheet in the usual form (every row and cell with its ``r``, no namespace prefix)
-are taken out of the package before openpyxl loads it (``strip``), and put back into what
-openpyxl saved (``splice``), with the cells the copy changes rewritten on the way
-(``patch_rows``). Generated rows (a findings sheet of 50,000 lines) are written as XML by
-``rows_xml`` and spliced the same way. Shared strings the kept rows refer to go back as the
-original part: openpyxl (3.1) writes its own strings inline, so their indexes stay valid.
+openpyxl makes an object of every cell it loads and writes, and for a big ledger that is
+where a copy's time goes. A copy changes few cells, so the rows of a sheet in the usual form
+(every row and cell with its ``r``, no namespace prefix) are taken out of the package before
+openpyxl loads it (``strip``) and put back into what openpyxl saved (``splice``), with the
+cells the copy changes rewritten on the way (``patch_rows``). Generated rows (a findings
+sheet with a line per finding) are written as XML by ``rows_xml`` and spliced the same way.
+Shared strings the kept rows refer to go back as the original part: openpyxl (3.1) writes
+its own strings inline, so their indexes stay valid.
 """
 
 from __future__ import annotations
@@ -141,9 +141,6 @@ class Edits:
         if isinstance(style, tuple):
             self.cells.setdefault(style[0], {}).setdefault(style[1], Edit())
         self.cells.setdefault(row, {})[col] = Edit(style, value)
-
-    def __len__(self) -> int:
-        return sum(len(c) for c in self.cells.values())
 
 
 _letters: dict[int, str] = {}

@@ -1,6 +1,8 @@
 """Shared look of everything xltool writes: fills per severity, header and body rows,
 links to cells, A4 printing."""
 
+from typing import NamedTuple
+
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.worksheet.hyperlink import Hyperlink
@@ -31,10 +33,15 @@ def header_row(ws, row: int, labels, widths=None) -> None:
     for c, label in enumerate(labels, start=1):
         header_look(put(ws, row, c, label))
     if widths:
-        from openpyxl.utils import get_column_letter
+        column_widths(ws, widths)
 
-        for c, w in enumerate(widths, start=1):
-            ws.column_dimensions[get_column_letter(c)].width = w
+
+def column_widths(ws, widths) -> None:
+    """Widths of the columns from A on."""
+    from openpyxl.utils import get_column_letter
+
+    for c, w in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(c)].width = w
 
 
 def restyle(cell, key, apply) -> None:
@@ -90,6 +97,21 @@ def style_id(ws, *looks) -> int:
     for look in looks:
         look(cell)
     return cell.style_id
+
+
+class FindingLooks(NamedTuple):
+    """Style indexes of a findings table written as XML: a wrapped bordered cell, the same
+    as a link, and the same with each severity's fill."""
+
+    body: int
+    linked: int
+    severity: dict[str, int]
+
+
+def finding_looks(ws) -> FindingLooks:
+    return FindingLooks(style_id(ws, body_row_look), style_id(ws, body_row_look, link_look),
+                        {sev: style_id(ws, body_row_look, lambda cell, fill=fill: setattr(cell, "fill", fill))
+                         for sev, fill in SEVERITY_FILL.items()})
 
 
 def body_row(ws, row: int, values, wrap: bool = False) -> None:
