@@ -190,7 +190,7 @@ def test_a_broken_pdf_is_one_line(tmp_path):
 
 
 def test_word97_without_libreoffice_says_what_to_install(tmp_path, monkeypatch):
-    from xltool.grid import libreoffice
+    from xltool import libreoffice
 
     monkeypatch.setattr(libreoffice, "soffice", lambda: None)
     res = runner.invoke(app, ["import", str(NOTICES / "seed_003_decomposition.doc"), "-o", str(tmp_path / "l.xlsx")])

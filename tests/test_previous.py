@@ -86,10 +86,11 @@ def test_rollup_gives_each_units_change(tmp_path):
     doc = json.loads(res.stdout)
     changes = {c["unit"]: c for c in doc["previous"]["changes"]}
     # 县财政局 by hand: now 任务丁 and 任务戊 done, 任务甲 overdue (at 2020-11-20); then (at its
-    # 填报日期 2020-10-31) 任务乙 and 任务戊 done, 任务甲 and 任务己 overdue
+    # 填报日期 2020-10-31) 任务乙 and 任务戊 done, 任务甲 and 任务己 overdue; 任务甲's progress unchanged
     assert changes["县财政局"] == {"unit": "县财政局", "completed": 2, "completed_before": 2, "newly_completed": 0,
-                                "overdue": 1, "overdue_before": 2, "overdue_change": -1}
+                                "overdue": 1, "overdue_before": 2, "overdue_change": -1, "stale": 1}
     assert changes["县教育局"]["overdue"] == 1 and changes["县教育局"]["overdue_change"] == 0
+    assert changes["县教育局"]["stale"] == 1  # (the same text, spaces aside)
     assert "2020-10-31" in doc["previous"]["base_dates"]
     text = runner.invoke(app, ["rollup", str(new), "--previous", str(old), "--as-of", AS_OF]).stdout
     assert "与上一轮相比" in text and "-1" in text
@@ -104,8 +105,8 @@ def test_summary_has_a_change_sheet_with_the_same_figures(tmp_path):
     ws = load_workbook(out)["变化"]
     rows = {r[0]: r for r in ws.iter_rows(min_row=3, values_only=True) if r[0]}
     for c in doc["previous"]["changes"]:
-        assert rows[c["unit"]][:7] == (c["unit"], c["completed"], c["completed_before"], c["newly_completed"],
-                                       c["overdue"], c["overdue_before"], c["overdue_change"])
+        assert rows[c["unit"]][:8] == (c["unit"], c["completed"], c["completed_before"], c["newly_completed"],
+                                       c["overdue"], c["overdue_before"], c["overdue_change"], c["stale"])
 
 
 def test_an_output_inside_the_previous_folder_is_refused(tmp_path):

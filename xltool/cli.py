@@ -488,10 +488,11 @@ def signed(n: int | None) -> str:
 
 def print_changes_text(result) -> None:
     say(f"与上一轮相比（上一轮基准日期：{result.previous_bases}）：")
-    say(f"  {pad('单位', 22)}{pad('已完成', 8)}{pad('新完成', 8)}{pad('逾期', 6)}逾期增减")
+    say(f"  {pad('单位', 22)}{pad('已完成', 8)}{pad('新完成', 8)}{pad('逾期', 6)}{pad('逾期增减', 10)}进展未更新")
     for c in result.changes:
+        change = signed(c.overdue_change) if c.completed_before is not None else "上一轮未报送"
         say(f"  {pad(c.unit, 22)}{pad(str(c.completed), 8)}{pad(signed(c.newly_completed), 8)}"
-            f"{pad(str(c.overdue), 6)}{signed(c.overdue_change) if c.completed_before is not None else '上一轮未报送'}")
+            f"{pad(str(c.overdue), 6)}{pad(change, 10)}{c.stale}")
 
 
 template_app = typer.Typer(help="台账模板：列出模板，或按模板新建台账。", no_args_is_help=True, options_metavar="[选项]",

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from .basedate import BaseDate, base_date, describe_all
@@ -103,6 +103,7 @@ class UnitChange:
     completed_before: int | None  # None: the unit had no ledger in the previous round
     overdue: int
     overdue_before: int | None
+    stale: int = 0  # tasks not done whose 进展情况 is the previous round's, word for word
 
     @property
     def newly_completed(self) -> int | None:
@@ -115,14 +116,16 @@ class UnitChange:
     def to_json(self) -> dict:
         return {"unit": self.unit, "completed": self.completed, "completed_before": self.completed_before,
                 "newly_completed": self.newly_completed, "overdue": self.overdue,
-                "overdue_before": self.overdue_before, "overdue_change": self.overdue_change}
+                "overdue_before": self.overdue_before, "overdue_change": self.overdue_change, "stale": self.stale}
 
 
 def unit_changes(now: Rollup, before: Rollup) -> list[UnitChange]:
     """Every unit of this round with its completed and overdue tasks then and now."""
     then = {u.unit: u for u in before.units}
+    stale = Counter(u for r in now.rows if r.stale for u in r.units)
     return [UnitChange(u.unit, u.completed, then[u.unit].completed if u.unit in then else None,
-                       u.overdue, then[u.unit].overdue if u.unit in then else None) for u in now.units]
+                       u.overdue, then[u.unit].overdue if u.unit in then else None, stale[u.unit])
+            for u in now.units]
 
 
 @dataclass
@@ -143,6 +146,7 @@ class RowResult:
     credit: float = 0.0
     late: bool = False  # completed after its due date
     soon: bool = False  # due within the due-soon window
+    stale: bool = False  # 进展情况 as in the unit's previous ledger (stale-progress; --previous only)
 
 
 @dataclass
@@ -337,7 +341,7 @@ def rollup(paths, as_of: dt.date | None = None, config: Config | None = None, ro
     ``previous`` (a PreviousRound): each unit's figures also against the previous round,
     whose ledgers are judged at their own 填报日期 (else today), as they were when sent."""
     ledgers, unreadable, skipped = _read_all(paths, year, issued, as_of, password, progress)
-    res = rollup_ledgers(ledgers, as_of, config, roster, plan, unreadable)
+    res = rollup_ledgers(ledgers, as_of, config, roster, plan, unreadable, previous)
     res.skipped = skipped
     if previous is not None:
         before = rollup_ledgers(previous.ledgers, None, config, roster, plan, previous.unreadable)
@@ -348,8 +352,9 @@ def rollup(paths, as_of: dt.date | None = None, config: Config | None = None, ro
 class _Batch:
     """What the roll-up of one batch knows beyond a single row: names, owners, the context."""
 
-    def __init__(self, ledgers, roster: Roster | None, plan):
+    def __init__(self, ledgers, roster: Roster | None, plan, previous=None):
         self.roster = roster
+        self.previous = previous
         self.known = known_units(roster, (n for led in ledgers for table in led.tables for t in table.tasks
                                           for n in t.units))
         self.plan_split = level1_split(plan.tasks) if plan is not None else {}
@@ -367,12 +372,13 @@ class _Batch:
 
 
 def rollup_ledgers(ledgers, as_of: dt.date | None, config: Config | None = None, roster: Roster | None = None,
-                   plan=None, unreadable: list[Unreadable] | None = None) -> Rollup:
-    """Roll up ledgers already read (from files or from live Excel)."""
+                   plan=None, unreadable: list[Unreadable] | None = None, previous=None) -> Rollup:
+    """Roll up ledgers already read (from files or from live Excel); ``previous`` (a
+    PreviousRound) marks the rows whose progress is the previous round's (RowResult.stale)."""
     config = config or Config()
     if roster is None and plan is not None:
         roster = plan.roster()
-    batch = _Batch(ledgers, roster, plan)
+    batch = _Batch(ledgers, roster, plan, previous)
     unreadable = list(unreadable or [])
     for u in unreadable:
         u.unit = batch.owner(None, u.file)
@@ -410,7 +416,8 @@ def _tally(counted, result: Rollup, batch: _Batch, config: Config, plan) -> dict
     for led, me in counted:
         base = base_date(result.as_of, led.report_date)
         result.bases.append(base)
-        ctx = Context(as_of=base.date, config=config, roster=batch.roster, plan=plan)
+        ctx = Context(as_of=base.date, config=config, roster=batch.roster, plan=plan,
+                      previous=batch.previous.for_ledger(led.unit, led.path) if batch.previous else None)
         n_tasks = n_overdue = 0
         named_in = {id(t): batch.names(t.units) for tb in led.tables for t in tb.tasks}
         # a unit's own ledger is its own even where its rows misspell its name (check
@@ -453,7 +460,9 @@ def _row(led, table: Table, t: Task, units: list[str], ctx, pts: dict, scoring: 
     row = RowResult(led.path, led.book.path, table.sheet, table, t, units, cls, overdue,
                     bonus=_bonus_sign(t) if table.kind == "assessment" else 0,
                     credit=task_credit(t, table, cls, overdue, late, scoring), late=late,
-                    soon=bool(hits_of(RULES["due-soon"].func(t, table, ctx))))
+                    soon=bool(hits_of(RULES["due-soon"].func(t, table, ctx))),
+                    stale=ctx.previous is not None and table.has("progress")
+                    and bool(hits_of(RULES["stale-progress"].func(t, table, ctx))))
     if table.kind == "assessment":
         row.points = pts.get(t.excel_row)
         row.score = _row_score(t, row)

@@ -127,7 +127,7 @@ def _overdue_sheet(ws, result, base: Path, footer: str) -> None:
 
 
 _CHANGES = [("单位", 24), ("本轮已完成", 11), ("上一轮已完成", 13), ("新完成", 9), ("本轮逾期", 10), ("上一轮逾期", 11),
-            ("逾期增减", 10), ("说明", 30)]
+            ("逾期增减", 10), ("进展未更新", 11), ("说明", 24)]
 
 
 def _changes_sheet(ws, result, footer: str) -> None:
@@ -136,13 +136,14 @@ def _changes_sheet(ws, result, footer: str) -> None:
     ws["A1"].font = Font(bold=True, size=12)
     header_row(ws, 2, [c for c, _ in _CHANGES], [w for _, w in _CHANGES])
     rows = [[c.unit, c.completed, c.completed_before, c.newly_completed, c.overdue, c.overdue_before,
-             c.overdue_change, None if c.completed_before is not None else "上一轮未报送"] for c in result.changes]
+             c.overdue_change, c.stale, None if c.completed_before is not None else "上一轮未报送"]
+            for c in result.changes]
     _body_rows(ws, 3, rows)
     for r, c in enumerate(result.changes, start=3):
         if c.overdue_change:
             fill_with(ws.cell(r, 7), SEVERITY_FILL["error" if c.overdue_change > 0 else "info"])
     ws.freeze_panes = "A3"
-    ws.auto_filter.ref = f"A2:H{max(len(rows) + 2, 2)}"
+    ws.auto_filter.ref = f"A2:I{max(len(rows) + 2, 2)}"
     print_a4(ws, landscape=True, title_rows=2, footer=footer)
 
 

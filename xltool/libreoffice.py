@@ -1,9 +1,11 @@
-"""Word 97 documents (.doc) to .docx through LibreOffice headless, so that a notice attached
-as 附件1.doc goes through the same Word reader as a .docx (merges and line breaks kept).
+"""LibreOffice headless as a converter: Word 97 documents (.doc) to .docx, so that a notice
+attached as 附件1.doc goes through the same Word reader as a .docx (merges and line breaks
+kept); and what we write (催办单 workbooks) to PDF for printing and sending.
 
-No Python library reads the tables of a .doc with their merges; LibreOffice's own filter
-does, and offices often have it installed. It runs in a temporary folder with a profile of
-its own (a LibreOffice the user has open is not disturbed) and a time limit.
+No Python library reads the tables of a .doc with their merges, or lays out a workbook's
+pages as Excel prints them; LibreOffice does, and offices often have it installed. It runs in
+a temporary folder with a profile of its own (a LibreOffice the user has open is not
+disturbed) and a time limit.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from ..errors import LimitExceeded, UnreadableFile
+from .errors import LimitExceeded, UnreadableFile
 
 _WINDOWS_PLACES = (r"C:\Program Files\LibreOffice\program\soffice.exe",
                    r"C:\Program Files (x86)\LibreOffice\program\soffice.exe")
@@ -69,6 +71,41 @@ def convert(path: Path, label: str, to: str, folder: Path, seconds: float) -> Pa
     if not out.is_file() or out.stat().st_size == 0:
         raise UnreadableFile(label, "LibreOffice 无法打开此 Word 文档（文件可能已损坏）")
     return out
+
+
+class NoPdf(Exception):
+    """Why no PDF was made (in Chinese); the workbooks are there all the same."""
+
+
+def print_pdfs(pairs: list[tuple[Path, Path]], seconds: float) -> list[Path]:
+    """Each (workbook, pdf path) printed to PDF by one LibreOffice run; the PDFs written.
+    Raises NoPdf where LibreOffice is missing, fails to start or runs out of time."""
+    program = soffice()
+    if program is None:
+        raise NoPdf("未安装 LibreOffice（免费，https://zh-cn.libreoffice.org/），只写出了工作簿；"
+                    "可在 Excel/WPS 中打开后“导出为 PDF”")
+    with tempfile.TemporaryDirectory(prefix="xltool-pdf-") as tmp:
+        folder = Path(tmp)
+        sources = []
+        for i, (src, _) in enumerate(pairs):
+            sources.append(folder / f"{i:05d}{src.suffix.lower()}")  # (plain names: see convert)
+            shutil.copyfile(src, sources[-1])
+        cmd = [program, f"-env:UserInstallation={(folder / 'profile').as_uri()}", "--headless", "--norestore",
+               "--convert-to", "pdf", "--outdir", str(folder / "out"), *map(str, sources)]
+        try:
+            subprocess.run(cmd, capture_output=True, timeout=seconds, check=False, stdin=subprocess.DEVNULL,
+                           preexec_fn=_unlimited if os.name == "posix" else None)
+        except subprocess.TimeoutExpired:
+            raise NoPdf(f"LibreOffice 转换超过 {seconds:g} 秒仍未完成，已停止；只写出了工作簿") from None
+        except OSError as e:
+            raise NoPdf(f"无法运行 LibreOffice（{e.strerror or e}）；只写出了工作簿") from None
+        written = []
+        for src, (_, pdf) in zip(sources, pairs, strict=True):
+            made = folder / "out" / f"{src.stem}.pdf"
+            if made.is_file() and made.stat().st_size:
+                shutil.move(made, pdf)
+                written.append(pdf)
+        return written
 
 
 def doc_as_docx(path: Path, label: str, seconds: float) -> bytes:
