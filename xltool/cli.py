@@ -391,16 +391,42 @@ def rules(
             say(f"  {label}：{text}")
 
 
+PlanOpt = Annotated[Path | None, typer.Option("--plan", metavar="任务表", help="印发的任务表：其单位为默认名录，台账行与其任务比对")]
+RosterOpt = Annotated[Path | None, typer.Option("--roster", metavar="名录",
+                                                help="单位名录（xlsx 或 TOML），用于分组展开和未报送名单")]
+ConfigOpt = Annotated[Path | None, typer.Option("--config", metavar="配置文件",
+                                                help="配置文件 xltool.toml（[scoring] 为计分权重）")]
+
+
+def _rolled_up(paths, as_of_d, cfg, roster, plan, previous, year, issued_d, password):
+    """The roll-up of ``paths`` (and the plan read, for the wording of its tasks)."""
+    from .config import load_roster
+    from .grid.guard import DEFAULT_LIMITS
+    from .unit_figures import rollup as do_rollup
+
+    ros = load_roster(roster) if roster else cfg.roster
+    plan_obj = _plan(plan, year, issued_d, as_of_d, password, DEFAULT_LIMITS)
+    before = _previous(previous, ros or (plan_obj.roster() if plan_obj else None), year, issued_d, password,
+                       DEFAULT_LIMITS)
+    result = do_rollup(paths, as_of_d, cfg, ros, plan_obj, year, issued_d, password, progress=Progress("读取中"),
+                       previous=before)
+    if not result.files and not result.unreadable and not result.empty and not result.skipped:
+        raise UsageError("没有找到台账文件（.xlsx .xlsm .xls）")
+    return result, plan_obj
+
+
 @app.command(options_metavar="[选项]")
 def rollup(
     paths: list[Path] = typer.Argument(..., metavar="文件或文件夹...", help="各单位台账文件或文件夹"),
     as_of: AsOf = None,
-    plan: Path | None = typer.Option(None, "--plan", metavar="任务表", help="印发的任务表：其单位为默认名录"),
+    plan: PlanOpt = None,
     previous: Path | None = typer.Option(None, "--previous", metavar="上一轮文件夹",
                                          help="上一轮报送的台账：各单位与上一轮相比的完成和逾期变化"),
-    roster: Path | None = typer.Option(None, "--roster", metavar="名录", help="单位名录（xlsx 或 TOML），用于分组展开和未报送名单"),
-    config: Path | None = typer.Option(None, "--config", metavar="配置文件", help="配置文件 xltool.toml（[scoring] 为计分权重）"),
+    roster: RosterOpt = None,
+    config: ConfigOpt = None,
     out: Path | None = typer.Option(None, "-o", "--output", metavar="文件", help="写出汇总工作簿（.xlsx：排名、图表、逾期清单、报送情况、计分说明）"),
+    notice: Path | None = typer.Option(None, "--notice", metavar="文件",
+                                       help="写出通报草稿（.docx，公文格式：总体情况、排名、逾期任务、未报送单位、与上一轮相比）"),
     json_out: JsonFlag = False,
     fmt: FormatOpt = None,
     plain: PlainCsv = False,
@@ -410,39 +436,36 @@ def rollup(
     force: Force = False,
 ):
     """按单位汇总任务数、完成率、逾期和得分。"""
-    from .config import load_config, load_roster
-    from .unit_figures import rollup as do_rollup
+    from .config import load_config
+    from .write.atomic import guard_output
 
     try:
         form = output_format(json_out, fmt)
         as_of_d = parse_date(as_of, "基准日期")
         issued_d = parse_date(issued, "发文日期")
         cfg = load_config(config)
+        inputs = list(paths) + [p for p in (plan, roster, config, previous) if p]
         if out:
-            from .write.atomic import guard_output
-
-            guard_output(out, list(paths) + [p for p in (plan, roster, config, previous) if p], force)
-        ros = load_roster(roster) if roster else cfg.roster
-        from .grid.guard import DEFAULT_LIMITS
-
-        plan_obj = _plan(plan, year, issued_d, as_of_d, password, DEFAULT_LIMITS)
-        before = _previous(previous, ros or (plan_obj.roster() if plan_obj else None), year, issued_d, password,
-                           DEFAULT_LIMITS)
-        result = do_rollup(paths, as_of_d, cfg, ros, plan_obj, year, issued_d, password, progress=Progress("读取中"),
-                           previous=before)
+            guard_output(out, inputs, force)
+        if notice:
+            guard_output(notice, inputs + [p for p in (out,) if p], force, suffix=".docx")
+        result, _ = _rolled_up(paths, as_of_d, cfg, roster, plan, previous, year, issued_d, password)
     except (UsageError, UnreadableFile) as e:
         fail(str(e))
-    if not result.files and not result.unreadable and not result.empty and not result.skipped:
-        fail("没有找到台账文件（.xlsx .xlsm .xls）")
-    if out:
-        from .write.summary import write_summary
+    try:
+        if out:
+            from .write.summary import write_summary
 
-        Progress("汇总").step(f"写出 {out}")
-        try:
+            Progress("汇总").step(f"写出 {out}")
             write_summary(result, out, replace=force)
-        except UsageError as e:
-            fail(str(e))
-        err(f"汇总已写入 {out}")
+            err(f"汇总已写入 {out}")
+        if notice:
+            from .write.circular import write_circular
+
+            write_circular(result, notice, cfg.circular, replace=force)
+            err(f"通报草稿已写入 {notice}")
+    except UsageError as e:
+        fail(str(e))
     if form == Format.json:
         print_json(result.to_json())
     elif form == Format.csv:
@@ -455,6 +478,71 @@ def rollup(
     else:
         print_rollup_text(result)
     raise typer.Exit(int(Exit.ERROR) if result.unreadable else 0)
+
+
+@app.command(options_metavar="[选项]")
+def remind(
+    paths: list[Path] = typer.Argument(..., metavar="文件或文件夹...", help="各单位台账文件或文件夹"),
+    out: Path = typer.Option(..., "-o", "--output", metavar="文件夹", help="写出催办单的文件夹（每个单位一份 .xlsx，及 PDF）"),
+    as_of: AsOf = None,
+    plan: PlanOpt = None,
+    previous: Path | None = typer.Option(None, "--previous", metavar="上一轮文件夹",
+                                         help="上一轮报送的台账：进展情况与上一轮相同的未完成任务也列入催办"),
+    roster: RosterOpt = None,
+    config: ConfigOpt = None,
+    no_pdf: bool = typer.Option(False, "--no-pdf", help="不生成 PDF（默认在装有 LibreOffice 时生成）"),
+    json_out: JsonFlag = False,
+    year: Year = None,
+    issued: Issued = None,
+    password: Password = None,
+    force: Force = False,
+):
+    """催办：每个单位一份逾期、即将到期和进展未更新任务的清单（工作簿和 PDF），另附催办汇总。"""
+    from .config import load_config
+    from .reminders import reminders
+    from .write.reminder import guard_folder, write_reminders
+
+    try:
+        as_of_d = parse_date(as_of, "基准日期")
+        issued_d = parse_date(issued, "发文日期")
+        cfg = load_config(config)
+        result, plan_obj = _rolled_up(paths, as_of_d, cfg, roster, plan, previous, year, issued_d, password)
+        rem = reminders(result, plan_obj)
+        guard_folder(out, rem, list(paths) + [p for p in (plan, roster, config, previous) if p], force)
+        Progress("催办").step(f"写出 {len(rem.units)} 份催办单到 {out}")
+        done = write_reminders(rem, out, replace=force, pdf=not no_pdf, progress=Progress("写出催办单"))
+    except (UsageError, UnreadableFile) as e:
+        fail(str(e))
+    if done.pdf_note:
+        err(f"提示：{done.pdf_note}")
+    err(f"催办单已写入 {out}：{len(done.workbooks)} 份工作簿，{len(done.pdfs)} 份 PDF；汇总见 {done.summary.name}")
+    if json_out:
+        doc = rem.to_json()
+        for u in doc["units"]:
+            u["workbook"] = str(done.workbooks[u["unit"]])
+            u["pdf"] = str(done.pdfs[u["unit"]]) if u["unit"] in done.pdfs else None
+        print_json({**doc, "summary": str(done.summary), "pdf_note": done.pdf_note})
+    else:
+        print_reminders_text(rem, done)
+    raise typer.Exit(int(Exit.ERROR) if result.unreadable else 0)
+
+
+def print_reminders_text(rem, done) -> None:
+    from .reminders import KINDS
+
+    for u in rem.units:
+        counts = "，".join(f"{KINDS[k]} {n}" for k, n in u.counts().items() if n)
+        pdf = "（含 PDF）" if u.unit in done.pdfs else ""
+        say(f"{pad(u.unit, 24)}{pad(str(len(u.items)) + ' 项', 7)}{counts} → {done.workbooks[u.unit].name}{pdf}")
+    lines = [(f"无需催办（{len(rem.quiet)}）", "、".join(rem.quiet))] if rem.quiet else []
+    lines += [(f"未报送（{len(rem.missing)}）", "、".join(rem.missing))] if rem.missing else []
+    lines += [(f"无法读取（{len(rem.unreadable)}）", "；".join(f"{u.unit or '单位不明'}：{u.file}（{u.reason}）"
+                                                       for u in rem.unreadable))] if rem.unreadable else []
+    for head, text in lines:
+        say(f"{head}：{text}")
+    if not rem.with_previous:
+        say("未指定 --previous（上一轮台账），未检查进展是否更新。")
+    say(f"合计：{len(rem.units)} 个单位需催办，共 {sum(len(u.items) for u in rem.units)} 项。基准日期：{rem.base_dates}")
 
 
 def print_rollup_text(result) -> None:

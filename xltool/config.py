@@ -11,6 +11,8 @@ TOML keys (the 配置 sheet uses the same dotted keys in two columns, 键 | 值)
     [status]
     done = ["已完成"]                  # status.done / status.in_progress / status.not_started
     [roster]                          # units, aliases, groups (see xltool.units.Roster)
+    [circular]                        # the 通报 draft (rollup --notice): title, issuer, recipients
+    issuer = "县政务公开领导小组办公室"
     [holidays.2027]                   # the State Council's schedule, where the calendar package lacks it
     "休" = ["2027-01-01", "2027-02-06~2027-02-12"]   # days off (off = … also accepted)
     "班" = ["2027-02-14"]                            # make-up working days (work = …)
@@ -32,6 +34,12 @@ from .units import Roster
 
 _SPACES = re.compile(r"\s+")
 
+DEFAULT_CIRCULAR = {
+    "title": "关于政务公开工作任务落实情况的通报",
+    "recipients": "各有关单位",
+    "issuer": "",  # (empty: the draft shows where the issuing office's name goes)
+}
+
 DEFAULT_STATUS = {
     "done": ("已完成",),
     "in_progress": ("推进中", "进行中"),
@@ -47,6 +55,7 @@ class Config:
     status: dict = field(default_factory=lambda: dict(DEFAULT_STATUS))
     roster: Roster | None = None
     scoring: dict = field(default_factory=dict)  # [scoring] table, read by rollup
+    circular: dict = field(default_factory=lambda: dict(DEFAULT_CIRCULAR))  # [circular]: the 通报 draft
 
     @cached_property
     def _status_words(self) -> dict[str, str]:
@@ -90,7 +99,17 @@ class Config:
             if cls in data.get("status", {}):
                 status[cls] = tuple(_as_list(data["status"][cls]))
         return replace(self, disabled=frozenset(disabled), severity=severity, due_soon_days=due_soon,
-                       status=status, scoring={**self.scoring, **data.get("scoring", {})})
+                       status=status, scoring={**self.scoring, **data.get("scoring", {})},
+                       circular=_circular(self.circular, data.get("circular", {}), source))
+
+
+def _circular(now: dict, table: dict, source: str) -> dict:
+    for key, value in table.items():
+        if key not in DEFAULT_CIRCULAR:
+            raise UsageError(f"{source}：[circular] 中没有“{key}”这一项（可用：{'、'.join(DEFAULT_CIRCULAR)}）")
+        if not isinstance(value, str):
+            raise UsageError(f"{source}：circular.{key} 应为文字（加引号）")
+    return {**now, **{k: v.strip() for k, v in table.items()}}
 
 
 def _as_list(v) -> list[str]:

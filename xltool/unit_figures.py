@@ -177,6 +177,7 @@ class Rollup(Records):
     scoring: dict = field(default_factory=lambda: dict(DEFAULT_SCORING))
     changes: list[UnitChange] | None = None  # against the previous round (--previous)
     previous_bases: str | None = None  # the previous round's base dates, as one phrase
+    roster_given: bool = False  # whether ``missing`` could be known (a roster or a plan)
 
     @property
     def errors(self) -> list[tuple[str, str]]:
@@ -395,6 +396,7 @@ def rollup_ledgers(ledgers, as_of: dt.date | None, config: Config | None = None,
     result.units = sorted(figures.values(), key=lambda f: (-(f.score_rate if f.score_rate is not None else -1),
                                                           -f.completion_rate, f.overdue, f.unit))
     result.missing = _missing(roster, result, owners)
+    result.roster_given = bool(roster)
     return result
 
 

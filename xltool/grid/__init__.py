@@ -221,8 +221,8 @@ def _word97_reader(p: Path, label: str, limits: Limits, skip_ours: bool) -> Call
     reads like any other (a hostile .doc makes a hostile .docx)."""
 
     def read_word97() -> Book:
-        from .docx_reader import read_docx
         from ..libreoffice import doc_as_docx
+        from .docx_reader import read_docx
 
         # (the reading process's own alarm must not cut LibreOffice short of its own limit)
         data = doc_as_docx(p, label, max(5.0, limits.max_seconds - 5))
