@@ -59,6 +59,19 @@ Oops:
     ShowFailure Err.Description
 End Sub
 
+' Ribbon: the circular (tong bao) draft of this workbook's figures, a Word document beside it.
+Public Sub XltoolCircular(control As IRibbonControl)
+    On Error GoTo Oops
+    If ActiveWorkbook Is Nothing Then
+        MsgBox Zh("8BF7 5148 6253 5F00 8981 5904 7406 7684 53F0 8D26 5DE5 4F5C 7C3F FF0C 518D 70B9 8FD9 4E2A 6309 94AE 3002"), vbExclamation, Title()
+        Exit Sub
+    End If
+    RunPython "import xltool.excel; xltool.excel.circular_draft()"
+    Exit Sub
+Oops:
+    ShowFailure Err.Description
+End Sub
+
 ' Ribbon: restore the fills changed by xltool, remove its notes and its sheets.
 Public Sub XltoolClearMarks(control As IRibbonControl)
     On Error GoTo Oops

@@ -70,7 +70,7 @@ def test_every_runpython_call_imports_and_calls_an_existing_function():
         assert call.startswith(module + ".")
         func = getattr(mod, call[len(module) + 1:])
         assert callable(func)
-    entry = {"validate", "mark_overdue", "fill_merged", "rollup_scores", "clear_marks"}
+    entry = {"validate", "mark_overdue", "fill_merged", "rollup_scores", "circular_draft", "clear_marks"}
     assert {c.rsplit(".", 1)[1] for _, c in calls} == entry
 
 
@@ -93,7 +93,7 @@ def test_every_button_sub_handles_its_errors_in_chinese():
 
 
 def test_vba_module_source_parses_with_olevba_tools():
-    """oletools' VBA scanner reads our module as VBA: the five callbacks, nothing suspicious
+    """oletools' VBA scanner reads our module as VBA: the callbacks, nothing suspicious
     beyond running Python (RunPython is a macro that runs a program, and says so)."""
     from oletools.olevba import VBA_Scanner
 

@@ -35,7 +35,8 @@ BAS = "XltoolRibbon.bas"
 MODULE = "XltoolRibbon"
 ADDIN = "xltool.xlam"
 PROJECT = "xltool"  # the add-in's configuration: %USERPROFILE%\.xltool\xltool.conf
-CALLBACKS = ("XltoolValidate", "XltoolMarkOverdue", "XltoolFillMerged", "XltoolRollup", "XltoolClearMarks")
+CALLBACKS = ("XltoolValidate", "XltoolMarkOverdue", "XltoolFillMerged", "XltoolRollup", "XltoolCircular",
+             "XltoolClearMarks")
 TEMPLATE_PROJECT = "myaddin"
 TEMPLATE_MODULE = "RibbonMyAddin"
 EXTENSIBILITY = "http://schemas.microsoft.com/office/2007/relationships/ui/extensibility"

@@ -324,7 +324,8 @@ def check(
     with lasting():
         result = check_paths(inputs, opts, jobs=jobs, progress=Progress("检查中"))
     if not result.files:
-        fail("没有找到要检查的文件（.xlsx .xlsm .xls）")
+        ours = f"；其中 {len(result.skipped)} 个是 xltool 生成的文件（检查结果、汇总、催办单等），已跳过" if result.skipped else ""
+        fail(f"没有找到要检查的台账文件（.xlsx .xlsm .xls）{ours}")
     copies_ok = True
     try:
         if report:

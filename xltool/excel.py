@@ -585,17 +585,22 @@ def clear_marks(press: _Press) -> int:
     return n
 
 
+def _saved(book) -> Path | None:
+    """Where the workbook is saved, or None for one never saved (no folder to write beside)."""
+    full = book.fullname
+    return Path(full) if full and os.path.isfile(full) else None
+
+
 def _backup(book) -> Path | None:
     """A copy of the workbook next to it before 填充合并单元格 changes it; a never-saved book
     has nowhere to go: the user is asked (None when they go on without a backup)."""
-    full = book.fullname
-    if not full or not os.path.isfile(full):
+    src = _saved(book)
+    if src is None:
         answer = book.app.alert("此工作簿尚未保存，无法先备份。取消合并并填充后不能用“撤销”还原，仍要继续吗？",
                                 title=TITLE, buttons="ok_cancel")
         if answer != "ok":
             raise AddinError("已取消，工作簿没有改动；请先保存工作簿再填充")
         return None
-    src = Path(full)
     target = src.with_name(f"{src.stem}（填充前备份 {dt.datetime.now():%Y%m%d-%H%M%S}）{src.suffix}")
     try:
         book.api.SaveCopyAs(str(target))  # (Windows: the workbook as it is now, unsaved edits included)
@@ -656,3 +661,30 @@ def rollup_scores(press: _Press):
     out.range(f"A1:J{len(rows)}").value = rows
     _alert(press.book, f"已汇总 {len(res.units)} 个单位（基准日期 {res.base_dates()}），见“{name}”工作表。")
     return res
+
+
+@entry("通报草稿")
+def circular_draft(press: _Press):
+    """通报草稿：the 通报 of ``xltool rollup --notice`` for this workbook, as a Word document
+    beside it (its 配置 sheet may name the issuing office: circular.issuer)."""
+    from .batch import _file_config
+    from .config import Config
+    from .unit_figures import rollup_ledgers
+    from .write.atomic import written_by_us
+    from .write.circular import write_circular
+
+    src = _saved(press.book)
+    if src is None:
+        raise AddinError("此工作簿尚未保存，通报草稿无处存放；请先保存工作簿再试")
+    ledger = press.ledger()
+    res = rollup_ledgers([ledger], None)
+    if not res.units:
+        _alert(press.book, "本工作簿中没有找到任务表，未生成通报草稿。")
+        return None
+    target = src.with_name(f"{src.stem}_通报草稿.docx")
+    if target.exists() and written_by_us(target) is None:  # (a document of the user's: never replaced)
+        target = src.with_name(f"{src.stem}_通报草稿（{dt.datetime.now():%Y%m%d-%H%M%S}）.docx")
+    write_circular(res, target, _file_config(ledger, Config()).circular)
+    _alert(press.book, f"通报草稿已保存为 {target}（{len(res.units)} 个单位，基准日期 {res.base_dates()}），"
+                       "请用 Word 或 WPS 打开修改。")
+    return target
