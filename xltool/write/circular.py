@@ -16,6 +16,7 @@ compares the two).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from copy import deepcopy
 from pathlib import Path
 
@@ -37,6 +38,7 @@ SIZE_2, SIZE_3, SIZE_4, SIZE_TABLE = Pt(22), Pt(16), Pt(14), Pt(12)  # 2号, 3�
 LINE = Pt(28.95)  # 225 mm / 22 lines
 TEXT_WIDTH_MM = 156
 _DIGITS = "零一二三四五六七八九"
+_FIGURE = re.compile(r"[-+—\d.%/ ]*")  # a table cell of figures is centred, a name or a text is not
 
 
 def cn_number(n: int) -> str:
@@ -134,16 +136,17 @@ class _Draft:
         table.style = "Table Grid"
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         table.autofit = False
+        for column, w in zip(table.columns, widths, strict=True):  # (the grid: what LibreOffice lays out by)
+            column.width = w
         _row_flag(table.rows[0], "w:tblHeader")
         for cell, text, w in zip(table.rows[0].cells, headers, widths, strict=True):
             _cell(cell, text, w, HEADING_FONT, WD_ALIGN_PARAGRAPH.CENTER)
         for values in rows:
             row = table.add_row()
             _row_flag(row, "w:cantSplit")
-            for j, (cell, value, w) in enumerate(zip(row.cells, values, widths, strict=True)):
-                numeric = isinstance(value, int | float) or j == 0
-                _cell(cell, "" if value is None else str(value), w, BODY_FONT,
-                      WD_ALIGN_PARAGRAPH.CENTER if numeric else None)
+            for cell, value, w in zip(row.cells, values, widths, strict=True):
+                text = "" if value is None else str(value)
+                _cell(cell, text, w, BODY_FONT, WD_ALIGN_PARAGRAPH.CENTER if _FIGURE.fullmatch(text) else None)
         self.para(indent=False)
 
 
@@ -286,7 +289,7 @@ def _changes_section(d: _Draft, result) -> None:
     new = sum(c.newly_completed for c in known)
     now, before = sum(c.overdue for c in known), sum(c.overdue_before for c in known)
     stale = sum(c.stale for c in result.changes)
-    text = (f"与上一轮（{result.previous_bases}）相比，{len(known)}个单位共新完成任务{new}项，"
+    text = (f"与上一轮（基准日期：{result.previous_bases}）相比，{len(known)}个单位共新完成任务{new}项，"
             f"逾期未完成任务由{before}项变为{now}项；{stale}项未完成任务的进展情况与上一轮完全相同。")
     fresh = [c.unit for c in result.changes if c.completed_before is None]
     if fresh:
