@@ -61,6 +61,12 @@ def test_every_ribbon_action_names_a_sub_with_the_callback_signature():
         assert re.fullmatch(r"control As IRibbonControl", subs[a].strip()), a
 
 
+def test_install_looks_for_every_button_callback():
+    from xltool.addin import CALLBACKS
+
+    assert sorted(CALLBACKS) == sorted(vba_subs()[0])
+
+
 def test_every_runpython_call_imports_and_calls_an_existing_function():
     _, text = vba_subs()
     calls = re.findall(r'RunPython "import ([\w.]+); ([\w.]+)\(\)"', text)
@@ -473,3 +479,45 @@ def test_every_call_the_fake_allows_exists_in_the_real_xlwings():
             if name.startswith("_") or name in helpers:
                 continue
             assert hasattr(real, name), f"{real.__name__}.{name}"
+
+
+def _texts(doc) -> list[str]:
+    return [p.text for p in doc.paragraphs] + [c.text for t in doc.tables for row in t.rows for c in row.cells]
+
+
+def test_circular_draft_is_the_rollup_commands_notice_beside_the_workbook(book, tmp_path):
+    from docx import Document
+
+    path = tmp_path / "县政府办.xlsx"
+    shutil.copyfile(LEDGER, path)
+    b = book(path)
+    before = b.state()
+    target = excel.circular_draft(b)
+    assert target == tmp_path / "县政府办_通报草稿.docx"
+    assert b.state() == before  # (nothing written into the workbook)
+    assert "通报草稿已保存" in b.app.alerts[-1][0] and "2020-12-15" in b.app.alerts[-1][0]
+    cli = tmp_path / "cli.docx"
+    assert runner.invoke(app, ["rollup", str(path), "--notice", str(cli)]).exit_code == 0
+    assert _texts(Document(target)) == _texts(Document(cli))
+    assert excel.circular_draft(b) == target  # ours: replaced
+    Document().save(target)  # a document of the user's with that name: kept, the draft goes beside it
+    own = target.read_bytes()
+    second = excel.circular_draft(b)
+    assert second != target and second.name.startswith("县政府办_通报草稿（") and target.read_bytes() == own
+
+
+def test_circular_draft_of_a_workbook_never_saved_is_refused_in_chinese(book, tmp_path):
+    b = book(LEDGER)
+    b.path = None
+    assert excel.circular_draft(b) is None
+    assert "尚未保存" in b.app.alerts[-1][0] and "通报草稿" in b.app.alerts[-1][0]
+
+
+def test_circular_draft_names_the_issuer_of_the_workbooks_config_sheet(book, tmp_path):
+    from docx import Document
+    from ledgers import make_ledger
+
+    path = make_ledger(tmp_path / "台账.xlsx", [[1, "任务甲", "县政府办", "县财政局", "2020年9月底前", "推进中", None, "在做"]],
+                       extra_sheets={"配置": [["键", "值"], ["circular.issuer", "县政务公开办"]]})
+    target = excel.circular_draft(book(path))
+    assert "县政务公开办" in [p.text for p in Document(target).paragraphs]

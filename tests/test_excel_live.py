@@ -1,4 +1,4 @@
-"""The add-in's five entry points against a real spreadsheet application: LibreOffice Calc
+"""The add-in's entry points against a real spreadsheet application: LibreOffice Calc
 driven through UNO (tests/uno_xlwings.py), on real ledgers. What they did is read back from
 what Calc saves: values, fills, notes, merges and the findings sheet."""
 
@@ -138,3 +138,15 @@ def test_rollup_scores_in_calc(opened, tmp_path):
     assert [values[f"B{i}"] for i in range(2, len(res.units) + 2)] == [u.unit for u in res.units]
     excel.clear_marks(book)
     assert excel.SUMMARY_SHEET not in snapshot(book, tmp_path / "cleared.xlsx")
+
+
+def test_circular_draft_in_calc(opened, tmp_path):
+    from docx import Document
+
+    book = opened(LEDGER)
+    target = excel.circular_draft(book)
+    assert target is not None and target.parent == tmp_path and target.name == "县政府办_通报草稿.docx"
+    cli = tmp_path / "cli.docx"
+    assert runner.invoke(app, ["rollup", str(tmp_path / LEDGER.name), "--notice", str(cli)]).exit_code == 0
+    rows = [[c.text for c in r.cells] for r in Document(target).tables[0].rows]
+    assert rows == [[c.text for c in r.cells] for r in Document(cli).tables[0].rows] and rows[1][1] == "县政府办"
