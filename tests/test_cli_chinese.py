@@ -9,14 +9,14 @@ from xltool.cli import app
 
 runner = CliRunner()
 COMMANDS = [[], ["inspect"], ["deadline"], ["check"], ["rules"], ["rollup"], ["template"], ["template", "list"],
-            ["template", "new"], ["fill"], ["import"], ["addin"], ["addin", "build"], ["addin", "install"],
+            ["template", "new"], ["fill"], ["import"], ["remind"], ["addin"], ["addin", "build"], ["addin", "install"],
             ["addin", "uninstall"], ["addin", "doctor"]]
 # names that stay as they are: the product, file formats, programs, option values, ids
 ALLOWED = {"xltool", "python", "excel", "wps", "json", "csv", "toml", "text", "xlsx", "xlsm", "xls", "docx", "doc",
            "pdf", "bom", "word", "xlwings", "xlam", "xlstart", "macos", "windows", "assessment", "division",
-           "decomposition", "utf", "mb", "vba", "rule", "cpu", "scoring", "dist",
+           "decomposition", "utf", "mb", "vba", "rule", "cpu", "scoring", "circular", "dist", "libreoffice",
            # the commands themselves: what one types
-           "inspect", "deadline", "check", "rules", "rollup", "template", "list", "new", "fill", "import", "addin",
+           "inspect", "deadline", "check", "rules", "rollup", "remind", "template", "list", "new", "fill", "import", "addin",
            "build", "install", "uninstall", "doctor"}
 
 

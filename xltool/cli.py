@@ -396,7 +396,7 @@ PlanOpt = Annotated[Path | None, typer.Option("--plan", metavar="任务表", hel
 RosterOpt = Annotated[Path | None, typer.Option("--roster", metavar="名录",
                                                 help="单位名录（xlsx 或 TOML），用于分组展开和未报送名单")]
 ConfigOpt = Annotated[Path | None, typer.Option("--config", metavar="配置文件",
-                                                help="配置文件 xltool.toml（[scoring] 为计分权重）")]
+                                                help="配置文件 xltool.toml（[scoring] 为计分权重，[circular] 为通报的标题、主送和署名）")]
 
 
 def _rolled_up(paths, as_of_d, cfg, roster, plan, previous, year, issued_d, password):
