@@ -54,13 +54,20 @@ def test_every_figure_is_the_summary_workbooks(tmp_path):
     assert [int(x) for x in got[:4]] == [len(ranking), len(roll["files"]), total[0], total[1]]
     assert float(got[4]) == round(100 * total[1] / total[0], 1)
     assert [int(x) for x in got[5:]] == total[2:]
-    # 逾期未完成任务: a heading per unit with its count, as many as the 逾期清单 sheet lists
-    listed: dict[str, int] = {}
+    # 逾期未完成任务: each unit with its count in the body, its tasks in the 附件, as the 逾期清单 sheet lists them
+    listed: dict[str, list] = {}
     for r in wb["逾期清单"].iter_rows(min_row=2, values_only=True):
         for unit in (r[3] or "").split("、"):
-            listed[unit] = listed.get(unit, 0) + 1
-    headed = dict(re.findall(r"^（[一二三四五六七八九十]+）(\S+)（(\d+)项）$", "\n".join(paragraphs(doc)), re.M))
-    assert {u: int(n) for u, n in headed.items()} == listed == {"县财政局": 1, "县教育局": 1}
+            listed.setdefault(unit, []).append((r[4], r[5]))
+    said = next(t for t in paragraphs(doc) if "存在逾期未完成任务" in t)
+    assert {u: int(n) for u, n in re.findall(r"(\w+)（(\d+)项）", said)} == {u: len(v) for u, v in listed.items()}
+    head, *rows = table_rows(doc.tables[-1])
+    assert head == ["序号", "单位", "任务", "时限要求", "逾期天数", "台账填报"]
+    attached: dict[str, list] = {}
+    for _, unit, task, deadline, *_ in rows:
+        attached.setdefault(unit, []).append((task, deadline))
+    assert attached == listed == {"县财政局": [("任务甲", "2020年9月底前")], "县教育局": [("任务庚", "2020年10月底前")]}
+    assert [r[4] for r in rows] == ["51", "20"] and "附件：逾期未完成任务清单" in paragraphs(doc)
     # 与上一轮相比: the 变化 sheet's figures
     change_rows = {r[0]: r for r in wb["变化"].iter_rows(min_row=3, values_only=True) if r[0]}
     head, *rows = table_rows(doc.tables[1])
@@ -99,7 +106,9 @@ def test_the_layout_is_gb_t_9704(tmp_path):
     assert doc.settings.odd_and_even_pages_header_footer
     for footer in (s.footer, s.even_page_footer):
         assert footer._element.findall(f".//{W}fldSimple")[0].get(f"{W}instr") == "PAGE"
-    assert paragraphs(doc)[-1].endswith("日") and paragraphs(doc)[-2] == "（发文机关署名）"
+    texts = paragraphs(doc)
+    signed = texts.index("（发文机关署名）")
+    assert texts[signed + 1].endswith("日") and texts[signed + 3] == "附件"  # (after a page break)
 
 
 def test_the_config_names_title_recipients_and_issuer(tmp_path):
@@ -170,7 +179,8 @@ def test_libreoffice_lays_it_out_on_a4_with_nothing_running_over(tmp_path):
 
     folder, roster = many_units(tmp_path)
     notice = tmp_path / "通报.docx"
-    res = runner.invoke(app, ["rollup", str(folder), "--roster", str(roster), "--notice", str(notice)])
+    res = runner.invoke(app, ["rollup", str(folder), "--roster", str(roster), "--notice", str(notice),
+                              "--previous", str(folder)])  # (the same round: every progress text stale)
     assert res.exit_code == 0, res.output
     mm = 72 / 25.4
     with pdfplumber.open(pdf_of(notice)) as pdf:
@@ -191,3 +201,15 @@ def test_libreoffice_lays_it_out_on_a4_with_nothing_running_over(tmp_path):
     ranking_pages = [t for t in on_pages if "名次" in t]
     assert len(ranking_pages) >= 2  # the 36-unit table runs on, its header row repeated
     assert "以下3个单位未报送台账" in text.replace(" ", "")
+    lines = set(text.replace(" ", "").splitlines())
+    for table in Document(notice).tables:  # no column label is broken over two lines
+        labels = [c.text for c in table.rows[0].cells]
+        assert any(line.startswith("".join(labels)) for line in lines), labels
+
+
+@pytest.mark.parametrize("n, words", [(1, "一"), (10, "十"), (12, "十二"), (20, "二十"), (99, "九十九"), (100, "一百"),
+                                      (105, "一百零五"), (110, "一百一十"), (119, "一百一十九"), (230, "二百三十")])
+def test_section_numbers_are_chinese_numerals(n, words):
+    from xltool.write.circular import cn_number
+
+    assert cn_number(n) == words

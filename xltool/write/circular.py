@@ -3,8 +3,9 @@ going) as a Word draft in the layout GB/T 9704-2012 gives official documents.
 
 The layout: A4; margins top 37 mm, bottom 35 mm, left 28 mm, right 26 mm (a 156 × 225 mm
 text block of 22 lines of 28 characters); title in 2号 小标宋, centred; body in 3号 仿宋 on a
-fixed 28.95 pt line; level-1 headings (一、) in 黑体, level-2 ((一)) in 楷体; page numbers in
-4号 宋体 as “— 1 —”, outer side (odd pages right, even pages left). Tables repeat their header
+fixed 28.95 pt line; headings (一、) in 黑体; page numbers in 4号 宋体 as “— 1 —”, outer
+side (odd pages right, even pages left); the list of overdue tasks as the 附件, on a page of
+its own after the signature. Tables repeat their header
 row on every page and keep each row on one page. Everything is plain paragraphs and tables
 (no text boxes, no fields but the page number), so the office edits it like any document and
 pastes it under its own letterhead.
@@ -32,7 +33,7 @@ from ..config import DEFAULT_CIRCULAR
 from ..textnorm import one_line
 from .atomic import OUTPUT_MARK, atomic_path
 
-TITLE_FONT, BODY_FONT, HEADING_FONT, SUBHEADING_FONT = "方正小标宋简体", "仿宋_GB2312", "黑体", "楷体_GB2312"
+TITLE_FONT, BODY_FONT, HEADING_FONT = "方正小标宋简体", "仿宋_GB2312", "黑体"
 LATIN_FONT, PAGE_FONT = "Times New Roman", "宋体"
 SIZE_2, SIZE_3, SIZE_4, SIZE_TABLE = Pt(22), Pt(16), Pt(14), Pt(12)  # 2号, 3号, 4号, 小四
 LINE = Pt(28.95)  # 225 mm / 22 lines
@@ -42,11 +43,17 @@ _FIGURE = re.compile(r"[-+—\d.%/ ]*")  # a table cell of figures is centred, a
 
 
 def cn_number(n: int) -> str:
-    """1 → 一, 10 → 十, 12 → 十二, 25 → 二十五 (section numbers)."""
+    """1 → 一, 10 → 十, 12 → 十二, 105 → 一百零五, 110 → 一百一十 (section numbers)."""
     if n < 10:
         return _DIGITS[n]
-    tens, ones = divmod(n, 10)
-    return ("" if tens == 1 else _DIGITS[tens]) + "十" + (_DIGITS[ones] if ones else "")
+    if n < 100:
+        tens, ones = divmod(n, 10)
+        return ("" if tens == 1 else _DIGITS[tens]) + "十" + (_DIGITS[ones] if ones else "")
+    if n < 1000:
+        hundreds, rest = divmod(n, 100)
+        tail = "" if not rest else "零" + _DIGITS[rest] if rest < 10 else ("一" if rest < 20 else "") + cn_number(rest)
+        return _DIGITS[hundreds] + "百" + tail
+    return str(n)
 
 
 def cn_date(d: dt.date) -> str:
@@ -82,7 +89,6 @@ class _Draft:
     def __init__(self):
         self.doc = Document()
         self.sections = 0
-        self.subsections = 0
         self._page()
         normal = self.doc.styles["Normal"]
         normal.font.size = SIZE_3
@@ -120,12 +126,7 @@ class _Draft:
 
     def heading(self, text: str) -> None:
         self.sections += 1
-        self.subsections = 0
         self.para(f"{cn_number(self.sections)}、{text}", HEADING_FONT)
-
-    def subheading(self, text: str) -> None:
-        self.subsections += 1
-        self.para(f"（{cn_number(self.subsections)}）{text}", SUBHEADING_FONT)
 
     def table(self, headers: list[str], rows: list[list], widths_mm: list[float]) -> None:
         """A ruled table of the text block's width (or less), its header row repeated on
@@ -217,7 +218,7 @@ def ranking_rows(result) -> tuple[list[str], list[list], list[float]]:
     """名次 … 得分 for every unit, in the roll-up's order; 满分 only where some unit's is not 100."""
     other_max = any(u.max_score not in (None, 100.0) for u in result.units)
     headers = ["名次", "单位", "任务数", "已完成", "逾期", "完成率", "得分"] + (["满分"] if other_max else [])
-    widths = [14, 48, 17, 17, 15, 20, 20] + ([18] if other_max else [])
+    widths = [14, 33 if other_max else 46, 17, 17, 15, 20, 20] + ([18] if other_max else [])  # (no label wraps)
     rows = []
     for i, u in enumerate(result.units, start=1):
         row = [i, u.unit, u.tasks, u.completed, u.overdue, percent(u.completion_rate),
@@ -249,22 +250,36 @@ def _overall_text(result, f: dict) -> str:
     return text
 
 
-def _overdue_section(d: _Draft, result) -> None:
-    groups = overdue_by_unit(result)
+ATTACHMENT = "逾期未完成任务清单"
+
+
+def _overdue_section(d: _Draft, groups: list[tuple[str, list]]) -> None:
+    """Which units have overdue tasks and how many; the tasks themselves are the attachment
+    (a 通报 names them; a list of hundreds would bury the body)."""
     d.heading("逾期未完成任务")
     if not groups:
         d.para("各单位均无逾期未完成任务。")
         return
     total = sum(len(rows) for _, rows in groups)
-    d.para(f"共有{len(groups)}个单位存在逾期未完成任务，合计{total}项（一项任务由多个单位承担的，分别计入各单位）。")
+    counts = "、".join(f"{unit}（{len(rows)}项）" for unit, rows in groups)
+    d.para(f"共有{len(groups)}个单位存在逾期未完成任务，合计{total}项（一项任务由多个单位承担的，分别计入各单位）：{counts}。"
+           f"具体任务见附件。")
+
+
+def _attachment(d: _Draft, groups: list[tuple[str, list]], result) -> None:
+    """附件 on a page of its own: every overdue task with its unit, deadline and days overdue."""
+    d.doc.add_page_break()
+    d.para("附件", HEADING_FONT, indent=False)
+    d.title(ATTACHMENT)
     bases = {f["file"]: dt.date.fromisoformat(f["as_of"]) for f in result.files}
-    for unit, rows in groups:
-        d.subheading(f"{unit}（{len(rows)}项）")
-        for n, row in enumerate(rows, start=1):
+    rows = []
+    for unit, unit_rows in groups:
+        for row in unit_rows:
             t = row.task
-            late = f"，逾期{(bases[row.file] - t.deadline.due).days}天" if t.deadline.due and row.file in bases else ""
-            d.para(f"{n}．{one_line(t.task)}（时限要求：{one_line(t.deadline.text) or '未填写'}{late}；"
-                   f"台账填报：{t.status or '未填写'}）")
+            late = (bases[row.file] - t.deadline.due).days if t.deadline.due and row.file in bases else None
+            rows.append([len(rows) + 1, unit, one_line(t.task), one_line(t.deadline.text) or "未填写",
+                         "—" if late is None else late, t.status or "未填写"])
+    d.table(["序号", "单位", "任务", "时限要求", "逾期天数", "台账填报"], rows, [14, 28, 50, 22, 21, 21])
 
 
 def _reporting_section(d: _Draft, result) -> None:
@@ -298,7 +313,7 @@ def _changes_section(d: _Draft, result) -> None:
     rows = [[c.unit, c.completed, "—" if c.newly_completed is None else c.newly_completed, c.overdue,
              "上轮未报送" if c.overdue_change is None else f"{c.overdue_change:+d}" if c.overdue_change else "0", c.stale]
             for c in result.changes]
-    d.table(["单位", "本轮已完成", "新完成", "本轮逾期", "逾期增减", "进展未更新"], rows, [50, 22, 18, 20, 24, 22])
+    d.table(["单位", "本轮已完成", "新完成", "本轮逾期", "逾期增减", "进展未更新"], rows, [39, 25, 18, 22, 25, 25])
 
 
 def build(result, circular: dict | None = None, today: dt.date | None = None) -> Document:
@@ -315,13 +330,17 @@ def build(result, circular: dict | None = None, today: dt.date | None = None) ->
     d.heading("各单位任务完成情况")
     d.para("按得分率从高到低排列（得分率相同的，完成率高、逾期少的在前；计分方法见汇总表“计分说明”）：")
     d.table(*ranking_rows(result))
-    _overdue_section(d, result)
+    overdue = overdue_by_unit(result)
+    _overdue_section(d, overdue)
     _reporting_section(d, result)
     if result.changes is not None:
         _changes_section(d, result)
     d.heading("下一步工作要求")
     d.para("请存在逾期未完成任务的单位对照本通报，逐项分析原因，明确完成时限，抓紧推进落实；"
            "请各单位在下次报送时如实更新完成状态和进展情况，并附佐证材料。")
+    if overdue:
+        d.para()
+        d.para(f"附件：{ATTACHMENT}")
     d.para()
     d.para()
     right = WD_ALIGN_PARAGRAPH.RIGHT
@@ -329,6 +348,8 @@ def build(result, circular: dict | None = None, today: dt.date | None = None) ->
     issuer.paragraph_format.right_indent = SIZE_3 * 2
     dated = d.para(cn_date(today or dt.date.today()), indent=False, align=right)
     dated.paragraph_format.right_indent = SIZE_3 * 4
+    if overdue:
+        _attachment(d, overdue, result)
     _mark(d.doc, "通报")
     return d.doc
 
