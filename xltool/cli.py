@@ -511,7 +511,8 @@ def remind(
         rem = reminders(result, plan_obj)
         guard_folder(out, rem, list(paths) + [p for p in (plan, roster, config, previous) if p], force)
         Progress("催办").step(f"写出 {len(rem.units)} 份催办单到 {out}")
-        done = write_reminders(rem, out, replace=force, pdf=not no_pdf, progress=Progress("写出催办单"))
+        done = write_reminders(rem, out, replace=force, pdf=not no_pdf, progress=Progress("写出催办单"),
+                               step=Progress("催办").step)
     except (UsageError, UnreadableFile) as e:
         fail(str(e))
     if done.pdf_note:

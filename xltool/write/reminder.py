@@ -16,8 +16,8 @@ from .cells import put
 from .styles import PRINT_BORDER, SEVERITY_FILL, body_row, fill_with, fit_rows, header_row, link, print_a4, row_height
 
 SUMMARY_NAME = "催办汇总.xlsx"
-_HEADER = [("序号", 5), ("类别", 11), ("任务", 46), ("时限要求", 14), ("截止日期", 11), ("完成状态", 9),
-           ("台账填报的进展情况", 34), ("台账位置", 20)]
+_HEADER = [("序号", 5), ("类别", 19), ("任务", 42), ("时限要求", 16), ("截止日期", 11), ("完成状态", 9),
+           ("台账填报的进展情况", 30), ("台账位置", 18)]  # (类别: “逾期未完成（143 天）” on one line)
 _HEADER_FILL = PatternFill("solid", fgColor="D9D9D9")  # (grey: legible from a black-and-white printer)
 _KIND_FILL = {"overdue": SEVERITY_FILL["error"], "due_soon": SEVERITY_FILL["warning"], "stale": SEVERITY_FILL["info"]}
 _ONE_PAGE = 900  # points of rows that still fit one landscape page at a legible scale (about 60 %)
@@ -50,7 +50,9 @@ def guard_folder(out_dir: Path, rem: Reminders, inputs, force: bool) -> None:
 
 
 def write_reminders(rem: Reminders, out_dir: Path, replace: bool = True, pdf: bool = True,
-                    progress=None) -> Written:
+                    progress=None, step=None) -> Written:
+    """The 催办单 of every unit with something to chase, their PDFs (``pdf``), the 催办汇总;
+    ``progress(done, total)`` after each workbook, ``step(what)`` before the PDF run."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     done = Written(out_dir)
@@ -61,6 +63,8 @@ def write_reminders(rem: Reminders, out_dir: Path, replace: bool = True, pdf: bo
         if progress:
             progress(i, len(rem.units))
     if pdf and done.workbooks:
+        if step:
+            step(f"用 LibreOffice 转为 PDF（{len(done.workbooks)} 份）")
         _print(done)
     done.summary = out_dir / SUMMARY_NAME
     _summary_book(rem, done, replace)
