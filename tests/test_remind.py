@@ -147,3 +147,18 @@ def test_file_names_are_safe_on_windows(unit, name):
     from xltool.write.reminder import file_name
 
     assert file_name(unit) == name
+
+
+def test_a_messy_folder_gives_the_same_lists(tmp_path):
+    """An older version of a unit's ledger in a subfolder and last run's 催办单 inside the
+    folder change nothing: the newest ledger counts and our outputs are skipped."""
+    old, new = two_rounds(tmp_path)
+    first = json.loads(remind(new, "--previous", old, "--as-of", AS_OF, "-o", new / "催办", "--no-pdf",
+                              "--json").stdout)
+    make_ledger(new / "旧版" / "县财政局（旧）.xlsx", [
+        [9, "任务壬", "县政府办", "县财政局", "2020年8月底前", "推进中", None, "未动"]],
+        preamble=[["填报单位：县财政局", None, None, None, "填报日期：2020-11-01"]])
+    res = remind(new, "--previous", old, "--as-of", AS_OF, "-o", tmp_path / "再次", "--no-pdf", "--json")
+    assert res.exit_code == 0, res.output
+    again = json.loads(res.stdout)
+    assert [u["items"] for u in again["units"]] == [u["items"] for u in first["units"]]
