@@ -139,8 +139,8 @@ def _kinds_text(item) -> str:
     return "\n".join(words)
 
 
-_SUMMARY = [("单位", 26), ("情况", 12), ("逾期未完成", 11), ("即将到期", 10), ("进展未更新", 11), ("合计", 7),
-            ("催办单", 30), ("PDF", 30)]
+_SUMMARY = [("单位", 30), ("情况", 15), ("逾期未完成", 11), ("即将到期", 10), ("进展未更新", 11), ("合计", 7),
+            ("催办单", 36), ("PDF", 36), ("说明", 30)]
 
 
 def _summary_book(rem: Reminders, done: Written, replace: bool) -> None:
@@ -155,23 +155,24 @@ def _summary_book(rem: Reminders, done: Written, replace: bool) -> None:
         c = u.counts()
         book, pdf = done.workbooks.get(u.unit), done.pdfs.get(u.unit)
         body_row(ws, r, [u.unit, "已生成催办单", c["overdue"], c["due_soon"], c["stale"], len(u.items),
-                         book.name if book else None, pdf.name if pdf else None], wrap=True)
+                         book.name if book else None, pdf.name if pdf else None, None], wrap=True)
         if book:
             link(ws.cell(r, 7), target=book.name)
         if pdf:
             link(ws.cell(r, 8), target=pdf.name)
         r += 1
-    others = [(n, "无需催办", None) for n in rem.quiet] + [(n, "未报送", "名录中的单位，没有收到台账") for n in rem.missing]
+    others = [(n, "无需催办", "台账中没有逾期、即将到期或进展未更新的任务") for n in rem.quiet]
+    others += [(n, "未报送", "名录中的单位，没有收到台账") for n in rem.missing]
     others += [(x.unit or "（未识别单位）", "无法读取", f"{x.file}：{x.reason}") for x in rem.unreadable]
     for unit, state, note in others:
-        body_row(ws, r, [unit, state, None, None, None, 0, note, None], wrap=True)
+        body_row(ws, r, [unit, state, None, None, None, None, None, None, note], wrap=True)
         if state != "无需催办":
             fill_with(ws.cell(r, 2), SEVERITY_FILL["error"])
         r += 1
     if not rem.with_previous:
         put(ws, r + 1, 1, "未指定上一轮台账（--previous），未检查进展是否更新。")
     ws.freeze_panes = "A3"
-    ws.auto_filter.ref = f"A2:H{max(r - 1, 2)}"
+    ws.auto_filter.ref = f"A2:I{max(r - 1, 2)}"
     fit_rows(ws, 3)
     print_a4(ws, landscape=True, title_rows=2, footer=f"基准日期：{rem.base_dates}")
     save_workbook(wb, done.summary, mark="催办汇总", replace=replace)
