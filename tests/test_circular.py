@@ -213,3 +213,18 @@ def test_section_numbers_are_chinese_numerals(n, words):
     from xltool.write.circular import cn_number
 
     assert cn_number(n) == words
+
+
+def test_control_characters_of_a_ledger_do_not_stop_the_draft(tmp_path):
+    folder = tmp_path / "11月"
+    # (_x0001_ is how a workbook stores a control character: the reader gives back \x01)
+    make_ledger(folder / "县财政局.xlsx", [
+        [1, "任务_x0001_甲_x000B_", "县政府办", "县财政局", "2020年9月底前", "推进中", None, None],
+        [2, "任务乙", "县政府办", "县财政局", "2020年8月底前", "推进中", None, None],
+        [3, "任务丙", "县政府办_x0002_", "县财政局", "2020年8月底前", "推进中", None, None]],
+        preamble=[["填报单位：县财政局_x0003_"]])
+    notice = tmp_path / "通报.docx"
+    res = runner.invoke(app, ["rollup", str(folder), "--as-of", AS_OF, "--notice", str(notice)])
+    assert res.exit_code == 0, res.output
+    rows = table_rows(Document(notice).tables[-1])
+    assert [r[2] for r in rows[1:]] == ["任务甲", "任务乙", "任务丙"]

@@ -32,6 +32,7 @@ from ..basedate import LEDGER, TODAY
 from ..config import DEFAULT_CIRCULAR
 from ..textnorm import one_line
 from .atomic import OUTPUT_MARK, atomic_path
+from .cells import clean_text
 
 TITLE_FONT, BODY_FONT, HEADING_FONT = "方正小标宋简体", "仿宋_GB2312", "黑体"
 LATIN_FONT, PAGE_FONT = "Times New Roman", "宋体"
@@ -116,7 +117,7 @@ class _Draft:
         if align is not None:
             p.alignment = align
         if text:
-            _fonts(p.add_run(text), font, size, bold)
+            _fonts(p.add_run(clean_text(text)), font, size, bold)  # (XML holds no control characters)
         return p
 
     def title(self, text: str) -> None:
@@ -142,12 +143,21 @@ class _Draft:
         _row_flag(table.rows[0], "w:tblHeader")
         for cell, text, w in zip(table.rows[0].cells, headers, widths, strict=True):
             _cell(cell, text, w, HEADING_FONT, WD_ALIGN_PARAGRAPH.CENTER)
-        for values in rows:
-            row = table.add_row()
-            _row_flag(row, "w:cantSplit")
-            for cell, value, w in zip(row.cells, values, widths, strict=True):
-                text = "" if value is None else str(value)
-                _cell(cell, text, w, BODY_FONT, WD_ALIGN_PARAGRAPH.CENTER if _FIGURE.fullmatch(text) else None)
+        texts = [["" if v is None else str(v) for v in values] for values in rows]
+        centred = [all(_FIGURE.fullmatch(t[j]) for t in texts) for j in range(len(headers))]
+        template = None
+        for values in texts:
+            if template is None:  # (the first body row made through the API, the rest copied: a list of
+                row = table.add_row()  # thousands of overdue tasks would take seconds cell by cell)
+                _row_flag(row, "w:cantSplit")
+                for cell, text, w, mid in zip(row.cells, values, widths, centred, strict=True):
+                    _cell(cell, text, w, BODY_FONT, WD_ALIGN_PARAGRAPH.CENTER if mid else None)
+                template = row._tr
+                continue
+            tr = deepcopy(template)
+            for t, text in zip(tr.iter(qn("w:t")), values, strict=True):
+                t.text = clean_text(text)
+            table._tbl.append(tr)
         self.para(indent=False)
 
 
@@ -164,7 +174,12 @@ def _cell(cell, text: str, width, font: str, align) -> None:
     p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
     if align is not None:
         p.alignment = align
-    _fonts(p.add_run(text), font, SIZE_TABLE)
+    run = p.add_run()
+    _fonts(run, font, SIZE_TABLE)
+    t = OxmlElement("w:t")  # (always one, empty or not: copies of the row set its text)
+    t.set(qn("xml:space"), "preserve")
+    t.text = clean_text(text)
+    run._r.append(t)
 
 
 def _page_number(p, align) -> None:
