@@ -141,6 +141,30 @@ def test_each_list_prints_on_one_a4_page(tmp_path):
     assert summary["H3"].value == "催办单_县财政局.pdf" and summary["H3"].hyperlink.target == "催办单_县财政局.pdf"
 
 
+@needs_libreoffice
+def test_libreoffice_reads_back_what_openpyxl_reads(tmp_path):
+    """The 催办单 and the 催办汇总 as LibreOffice opens and saves them hold the values openpyxl
+    reads from our files: every cell, merges and print titles alike."""
+    import subprocess
+
+    from conftest import soffice
+
+    old, new = two_rounds(tmp_path)
+    out = tmp_path / "催办"
+    assert remind(new, "--previous", old, "--as-of", AS_OF, "-o", out, "--no-pdf").exit_code == 0
+    ours = sorted(out.glob("*.xlsx"))
+    subprocess.run([soffice(), f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
+                    "--convert-to", "xlsx", "--outdir", str(tmp_path / "lo"), *map(str, ours)],
+                   check=True, capture_output=True, timeout=180)
+    for path in ours:
+        mine, theirs = load_workbook(path).active, load_workbook(tmp_path / "lo" / path.name).active
+        values = {c.coordinate: c.value for row in mine.iter_rows() for c in row if c.value is not None}
+        back = {c.coordinate: c.value for row in theirs.iter_rows() for c in row if c.value is not None}
+        assert back == values, path.name
+        assert sorted(map(str, theirs.merged_cells.ranges)) == sorted(map(str, mine.merged_cells.ranges))
+        assert theirs.print_title_rows == mine.print_title_rows
+
+
 @pytest.mark.parametrize("unit, name", [("县财政局", "催办单_县财政局.xlsx"), ('a/b:c*"', "催办单_a_b_c_.xlsx"),
                                         ("...", "催办单_单位.xlsx")])
 def test_file_names_are_safe_on_windows(unit, name):
