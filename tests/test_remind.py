@@ -186,3 +186,15 @@ def test_a_messy_folder_gives_the_same_lists(tmp_path):
     assert res.exit_code == 0, res.output
     again = json.loads(res.stdout)
     assert [u["items"] for u in again["units"]] == [u["items"] for u in first["units"]]
+
+
+def test_units_whose_file_names_coincide_each_get_their_own_list(tmp_path):
+    folder = tmp_path / "11月"
+    for unit, name in (("县A/B局", "a.xlsx"), ("县A:B局", "b.xlsx"), ("县a:b局", "c.xlsx")):
+        make_ledger(folder / name, [[1, "任务甲", "县政府办", unit, "2020年9月底前", "推进中", None, None]],
+                    preamble=[["填报单位：" + unit, None, None, None, "填报日期：2020-11-20"]])
+    res = remind(folder, "-o", tmp_path / "催办", "--no-pdf", "--json")
+    assert res.exit_code == 0, res.output
+    books = sorted(u["workbook"].rsplit("/", 1)[-1] for u in json.loads(res.stdout)["units"])
+    assert books == ["催办单_县A_B局.xlsx", "催办单_县A_B局（2）.xlsx", "催办单_县a_b局（3）.xlsx"]
+    assert len(list((tmp_path / "催办").glob("催办单_*.xlsx"))) == 3

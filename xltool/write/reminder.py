@@ -29,6 +29,22 @@ def file_name(unit: str) -> str:
     return f"催办单_{_NOT_IN_NAME.sub('_', unit).strip(' .')[:80] or '单位'}.xlsx"
 
 
+def file_names(rem: Reminders) -> dict[str, str]:
+    """unit -> its file name, one per unit: names that would coincide once cleaned (or differ
+    only in case, as Windows sees them) get （2）, （3） …"""
+    names: dict[str, str] = {}
+    taken: set[str] = set()
+    for u in rem.units:
+        name = base = file_name(u.unit)
+        n = 1
+        while name.lower() in taken:
+            n += 1
+            name = f"{base[:-5]}（{n}）.xlsx"
+        taken.add(name.lower())
+        names[u.unit] = name
+    return names
+
+
 @dataclass
 class Written:
     folder: Path
@@ -45,7 +61,7 @@ def guard_folder(out_dir: Path, rem: Reminders, inputs, force: bool) -> None:
         from ..errors import UsageError
 
         raise UsageError(f"输出路径 {out_dir} 不是文件夹")
-    for name in [file_name(u.unit) for u in rem.units] + [SUMMARY_NAME]:
+    for name in [*file_names(rem).values(), SUMMARY_NAME]:
         guard_output(out_dir / name, inputs, force)
 
 
@@ -56,8 +72,9 @@ def write_reminders(rem: Reminders, out_dir: Path, replace: bool = True, pdf: bo
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     done = Written(out_dir)
+    names = file_names(rem)
     for i, u in enumerate(rem.units, start=1):
-        path = out_dir / file_name(u.unit)
+        path = out_dir / names[u.unit]
         _unit_book(u, rem, path, replace)
         done.workbooks[u.unit] = path
         if progress:
