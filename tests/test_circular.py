@@ -48,12 +48,12 @@ def test_every_figure_is_the_summary_workbooks(tmp_path):
     assert rows == [[str(r[0]), r[1], str(r[2]), str(r[4]), str(r[7]), f"{r[10] * 100:.1f}%", f"{r[12]:.2f}"]
                     for r in ranking]
     overall = next(t for t in paragraphs(doc) if "共收到" in t)
-    got = re.search(r"共收到(\d+)个单位报送的台账(\d+)份，各单位合计承担任务(\d+)项。其中已完成(\d+)项，完成率([\d.]+)%；"
-                    r"推进中(\d+)项；未启动(\d+)项；逾期未完成(\d+)项；即将到期(\d+)项", overall).groups()
+    got = re.search(r"共收到台账(\d+)份（(\d+)个单位报送），汇总(\d+)个单位承担的任务合计(\d+)项。其中已完成(\d+)项，"
+                    r"完成率([\d.]+)%；推进中(\d+)项；未启动(\d+)项；逾期未完成(\d+)项；即将到期(\d+)项", overall).groups()
     total = [sum(r[i] for r in ranking) for i in (2, 4, 5, 6, 7, 8)]
-    assert [int(x) for x in got[:4]] == [len(ranking), len(roll["files"]), total[0], total[1]]
-    assert float(got[4]) == round(100 * total[1] / total[0], 1)
-    assert [int(x) for x in got[5:]] == total[2:]
+    assert [int(x) for x in got[:5]] == [len(roll["files"]), len(roll["reported"]), len(ranking), total[0], total[1]]
+    assert float(got[5]) == round(100 * total[1] / total[0], 1)
+    assert [int(x) for x in got[6:]] == total[2:]
     # 逾期未完成任务: each unit with its count in the body, its tasks in the 附件, as the 逾期清单 sheet lists them
     listed: dict[str, list] = {}
     for r in wb["逾期清单"].iter_rows(min_row=2, values_only=True):

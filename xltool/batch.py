@@ -152,7 +152,8 @@ def _file_roster(ledger, opts: CheckOptions) -> Roster | None:
     return None
 
 
-def _file_config(ledger, base: Config) -> Config:
+def file_config(ledger, base: Config) -> Config:
+    """``base`` with the ledger's own 配置 sheet applied, where it has one."""
     for g in ledger.book.sheets:
         if g.name.strip() == "配置":
             data = sheet_config(g.texts())
@@ -247,7 +248,7 @@ def check_ledger(ledger, opts: CheckOptions, path: str | None = None) -> FileRes
     """Run the rules over a ledger already read (from a file or from live Excel)."""
     from .rules import Context, run_rules
 
-    cfg = _file_config(ledger, opts.config)
+    cfg = file_config(ledger, opts.config)
     own = cfg if cfg is not opts.config else None
     roster = _file_roster(ledger, opts)
     base = base_date(opts.as_of, ledger.report_date)

@@ -667,7 +667,7 @@ def rollup_scores(press: _Press):
 def circular_draft(press: _Press):
     """通报草稿：the 通报 of ``xltool rollup --notice`` for this workbook, as a Word document
     beside it (its 配置 sheet may name the issuing office: circular.issuer)."""
-    from .batch import _file_config
+    from .batch import file_config
     from .config import Config
     from .unit_figures import rollup_ledgers
     from .write.atomic import written_by_us
@@ -684,7 +684,7 @@ def circular_draft(press: _Press):
     target = src.with_name(f"{src.stem}_通报草稿.docx")
     if target.exists() and written_by_us(target) is None:  # (a document of the user's: never replaced)
         target = src.with_name(f"{src.stem}_通报草稿（{dt.datetime.now():%Y%m%d-%H%M%S}）.docx")
-    write_circular(res, target, _file_config(ledger, Config()).circular)
+    write_circular(res, target, file_config(ledger, Config()).circular)
     _alert(press.book, f"通报草稿已保存为 {target}（{len(res.units)} 个单位，基准日期 {res.base_dates()}），"
                        "请用 Word 或 WPS 打开修改。")
     return target

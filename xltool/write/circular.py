@@ -225,7 +225,7 @@ def _mark(doc, kind: str) -> None:
 def overall(result) -> dict[str, int]:
     """The figures of 一、总体情况: sums over the units, as the 排名 sheet lists them."""
     keys = ("tasks", "completed", "in_progress", "not_started", "overdue", "due_soon")
-    return {"units": len(result.units), "ledgers": len(result.files),
+    return {"units": len(result.units), "ledgers": len(result.files), "reported": len(result.reported),
             **{k: sum(getattr(u, k) for u in result.units) for k in keys}}
 
 
@@ -255,7 +255,8 @@ def overdue_by_unit(result) -> list[tuple[str, list]]:
 
 def _overall_text(result, f: dict) -> str:
     done = percent(f["completed"] / f["tasks"]) if f["tasks"] else "0.0%"
-    text = (f"{period(result)}，共收到{f['units']}个单位报送的台账{f['ledgers']}份，各单位合计承担任务{f['tasks']}项。"
+    text = (f"{period(result)}，共收到台账{f['ledgers']}份（{f['reported']}个单位报送），"
+            f"汇总{f['units']}个单位承担的任务合计{f['tasks']}项。"
             f"其中已完成{f['completed']}项，完成率{done}；推进中{f['in_progress']}项；未启动{f['not_started']}项；"
             f"逾期未完成{f['overdue']}项；即将到期{f['due_soon']}项。")
     if result.missing:
