@@ -50,6 +50,16 @@ def _unlimited() -> None:  # pragma: no cover - runs in the LibreOffice child
         pass
 
 
+def _run(program: str, folder: Path, to: str, sources: list[Path], seconds: float) -> Path:
+    """One headless LibreOffice run converting ``sources`` to ``to`` into folder/out (returned).
+    Raises subprocess.TimeoutExpired or OSError for the caller to say in its words."""
+    cmd = [program, f"-env:UserInstallation={(folder / 'profile').as_uri()}", "--headless", "--norestore",
+           "--convert-to", to, "--outdir", str(folder / "out"), *map(str, sources)]
+    subprocess.run(cmd, capture_output=True, timeout=seconds, check=False, stdin=subprocess.DEVNULL,
+                   preexec_fn=_unlimited if os.name == "posix" else None)
+    return folder / "out"
+
+
 def convert(path: Path, label: str, to: str, folder: Path, seconds: float) -> Path:
     """``path`` converted by LibreOffice to the format ``to`` ('docx', 'pdf'), in ``folder``.
     Raises UnreadableFile with what to install or what went wrong, LimitExceeded on time."""
@@ -58,16 +68,12 @@ def convert(path: Path, label: str, to: str, folder: Path, seconds: float) -> Pa
         raise UnreadableFile(label, NEEDS_LIBREOFFICE)
     src = folder / f"source{path.suffix.lower() or '.doc'}"
     shutil.copyfile(path, src)  # (a name LibreOffice reads whatever the user's name holds)
-    cmd = [program, f"-env:UserInstallation={(folder / 'profile').as_uri()}", "--headless", "--norestore",
-           "--convert-to", to, "--outdir", str(folder / "out"), str(src)]
     try:
-        subprocess.run(cmd, capture_output=True, timeout=seconds, check=False, stdin=subprocess.DEVNULL,
-                       preexec_fn=_unlimited if os.name == "posix" else None)
+        out = _run(program, folder, to, [src], seconds) / f"source.{to}"
     except subprocess.TimeoutExpired:
         raise LimitExceeded(label, f"LibreOffice 转换超过 {seconds:g} 秒仍未完成，已停止") from None
     except OSError as e:
         raise UnreadableFile(label, f"无法运行 LibreOffice（{e.strerror or e}）") from None
-    out = folder / "out" / f"source.{to}"
     if not out.is_file() or out.stat().st_size == 0:
         raise UnreadableFile(label, "LibreOffice 无法打开此 Word 文档（文件可能已损坏）")
     return out
@@ -90,18 +96,15 @@ def print_pdfs(pairs: list[tuple[Path, Path]], seconds: float) -> list[Path]:
         for i, (src, _) in enumerate(pairs):
             sources.append(folder / f"{i:05d}{src.suffix.lower()}")  # (plain names: see convert)
             shutil.copyfile(src, sources[-1])
-        cmd = [program, f"-env:UserInstallation={(folder / 'profile').as_uri()}", "--headless", "--norestore",
-               "--convert-to", "pdf", "--outdir", str(folder / "out"), *map(str, sources)]
         try:
-            subprocess.run(cmd, capture_output=True, timeout=seconds, check=False, stdin=subprocess.DEVNULL,
-                           preexec_fn=_unlimited if os.name == "posix" else None)
+            out = _run(program, folder, "pdf", sources, seconds)
         except subprocess.TimeoutExpired:
             raise NoPdf(f"LibreOffice 转换超过 {seconds:g} 秒仍未完成，已停止；只写出了工作簿") from None
         except OSError as e:
             raise NoPdf(f"无法运行 LibreOffice（{e.strerror or e}）；只写出了工作簿") from None
         written = []
         for src, (_, pdf) in zip(sources, pairs, strict=True):
-            made = folder / "out" / f"{src.stem}.pdf"
+            made = out / f"{src.stem}.pdf"
             if made.is_file() and made.stat().st_size:
                 shutil.move(made, pdf)
                 written.append(pdf)

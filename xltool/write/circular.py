@@ -147,8 +147,8 @@ class _Draft:
         centred = [all(_FIGURE.fullmatch(t[j]) for t in texts) for j in range(len(headers))]
         template = None
         for values in texts:
-            if template is None:  # (the first body row made through the API, the rest copied: a list of
-                row = table.add_row()  # thousands of overdue tasks would take seconds cell by cell)
+            if template is None:  # (the first body row made through the API, the rest copies of it:
+                row = table.add_row()  # python-docx styles a cell slowly, and a 附件 can list thousands)
                 _row_flag(row, "w:cantSplit")
                 for cell, text, w, mid in zip(row.cells, values, widths, centred, strict=True):
                     _cell(cell, text, w, BODY_FONT, WD_ALIGN_PARAGRAPH.CENTER if mid else None)
