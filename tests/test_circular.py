@@ -139,7 +139,7 @@ def test_an_existing_document_is_replaced_only_if_it_is_ours(tmp_path):
     res = write("--force")
     assert res.exit_code == 2 and "不是 xltool 生成的" in res.stderr and notice.read_bytes() == before
     res = runner.invoke(app, ["rollup", str(new), "--notice", str(tmp_path / "通报.xlsx")])
-    assert res.exit_code == 2 and ".docx" in res.stderr
+    assert res.exit_code == 2 and "扩展名应为 .docx（写出的是 Word 文档）" in res.stderr
 
 
 def many_units(tmp_path, n=36) -> tuple[Path, Path]:

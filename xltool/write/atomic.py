@@ -23,7 +23,8 @@ def guard_output(out: Path, inputs: Iterable[Path] = (), force: bool = False, su
     does not carry the extension of what is written (``suffix``; None for any)."""
     out = Path(out)
     if suffix and out.suffix.lower() != suffix:
-        raise UsageError(f"输出文件 {out} 的扩展名应为 {suffix}（写出的是 Excel 工作簿），请改名后重试")
+        what = {".docx": "Word 文档"}.get(suffix, "Excel 工作簿")
+        raise UsageError(f"输出文件 {out} 的扩展名应为 {suffix}（写出的是 {what}），请改名后重试")
     for i in inputs:
         try:
             if Path(i).exists() and out.exists() and os.path.samefile(i, out) or \
