@@ -29,6 +29,17 @@ def soffice() -> str | None:
 needs_libreoffice = pytest.mark.libreoffice
 
 
+def soffice_convert(sources, to: str, outdir: Path) -> Path:
+    """``sources`` converted by LibreOffice headless to ``to`` in ``outdir`` (returned), one
+    run with a throw-away profile beside it (a LibreOffice the tester has open is not touched)."""
+    import subprocess
+
+    profile = outdir.parent / f"{outdir.name}-profile"
+    subprocess.run([soffice(), f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", to,
+                    "--outdir", str(outdir), *map(str, sources)], check=True, capture_output=True, timeout=180)
+    return outdir
+
+
 def has_writer() -> bool:
     """Whether the LibreOffice installed has Writer (Debian splits it from Calc)."""
     program = soffice()

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import soffice
+from conftest import soffice_convert
 from docx import Document
 from docx.shared import Mm, Pt
 from ledgers import make_ledger
@@ -166,11 +165,7 @@ def many_units(tmp_path, n=36) -> tuple[Path, Path]:
 
 
 def pdf_of(docx: Path) -> Path:
-    out = docx.parent / "pdf"
-    subprocess.run([soffice(), f"-env:UserInstallation={(docx.parent / 'profile').as_uri()}", "--headless",
-                    "--convert-to", "pdf", "--outdir", str(out), str(docx)], check=True, capture_output=True,
-                   timeout=180)
-    return out / f"{docx.stem}.pdf"
+    return soffice_convert([docx], "pdf", docx.parent / "pdf") / f"{docx.stem}.pdf"
 
 
 @pytest.mark.libreoffice_writer

@@ -6,7 +6,7 @@ import datetime as dt
 import json
 
 import pytest
-from conftest import needs_libreoffice
+from conftest import needs_libreoffice, soffice_convert
 from ledgers import make_ledger
 from openpyxl import Workbook, load_workbook
 from rounds import AS_OF, two_rounds
@@ -145,17 +145,11 @@ def test_each_list_prints_on_one_a4_page(tmp_path):
 def test_libreoffice_reads_back_what_openpyxl_reads(tmp_path):
     """The 催办单 and the 催办汇总 as LibreOffice opens and saves them hold the values openpyxl
     reads from our files: every cell, merges and print titles alike."""
-    import subprocess
-
-    from conftest import soffice
-
     old, new = two_rounds(tmp_path)
     out = tmp_path / "催办"
     assert remind(new, "--previous", old, "--as-of", AS_OF, "-o", out, "--no-pdf").exit_code == 0
     ours = sorted(out.glob("*.xlsx"))
-    subprocess.run([soffice(), f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
-                    "--convert-to", "xlsx", "--outdir", str(tmp_path / "lo"), *map(str, ours)],
-                   check=True, capture_output=True, timeout=180)
+    soffice_convert(ours, "xlsx", tmp_path / "lo")
     for path in ours:
         mine, theirs = load_workbook(path).active, load_workbook(tmp_path / "lo" / path.name).active
         values = {c.coordinate: c.value for row in mine.iter_rows() for c in row if c.value is not None}

@@ -201,6 +201,11 @@ class Progress:
             err(f"{self.label}：{what} …")
 
 
+def _inputs(paths, *options: Path | None) -> list[Path]:
+    """Every file or folder a command reads (none of them may be an output)."""
+    return [*paths, *(p for p in options if p)]
+
+
 def _plan(plan: Path | None, year, issued, as_of, password, limits):
     if plan is None:
         return None
@@ -313,7 +318,7 @@ def check(
         if report:
             from .write.atomic import guard_output
 
-            guard_output(report, inputs + [p for p in (plan, roster, config, previous) if p], force)
+            guard_output(report, _inputs(inputs, plan, roster, config, previous), force)
         ros = load_roster(roster) if roster else cfg.roster
         plan_obj = _plan(plan, year, issued_d, as_of_d, password, limits)
         before = _previous(previous, ros or (plan_obj.roster() if plan_obj else None), year, issued_d, password, limits)
@@ -445,11 +450,11 @@ def rollup(
         as_of_d = parse_date(as_of, "基准日期")
         issued_d = parse_date(issued, "发文日期")
         cfg = load_config(config)
-        inputs = list(paths) + [p for p in (plan, roster, config, previous) if p]
+        inputs = _inputs(paths, plan, roster, config, previous)
         if out:
             guard_output(out, inputs, force)
         if notice:
-            guard_output(notice, inputs + [p for p in (out,) if p], force, suffix=".docx")
+            guard_output(notice, _inputs(inputs, out), force, suffix=".docx")
         result, _ = _rolled_up(paths, as_of_d, cfg, roster, plan, previous, year, issued_d, password)
     except (UsageError, UnreadableFile) as e:
         fail(str(e))
@@ -509,7 +514,7 @@ def remind(
         cfg = load_config(config)
         result, plan_obj = _rolled_up(paths, as_of_d, cfg, roster, plan, previous, year, issued_d, password)
         rem = reminders(result, plan_obj)
-        guard_folder(out, rem, list(paths) + [p for p in (plan, roster, config, previous) if p], force)
+        guard_folder(out, rem, _inputs(paths, plan, roster, config, previous), force)
         Progress("催办").step(f"写出 {len(rem.units)} 份催办单到 {out}")
         done = write_reminders(rem, out, replace=force, pdf=not no_pdf, progress=Progress("写出催办单"),
                                step=Progress("催办").step)

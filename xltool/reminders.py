@@ -75,14 +75,14 @@ def _kinds(row) -> tuple[str, ...]:
                                  ("stale", row.stale)) if on)
 
 
-def _item(row, kinds: tuple[str, ...], base: dt.date | None, plan) -> Item:
+def _item(row, kinds: tuple[str, ...], plan) -> Item:
     t = row.task
     meant = plan.match(t) if plan is not None else None
     wording = meant.task if meant is not None and meant.task else t.task
     due = t.deadline.due
     days = None
-    if due is not None and base is not None:
-        days = (base - due).days if "overdue" in kinds else (due - base).days if "due_soon" in kinds else None
+    if due is not None and row.as_of is not None:
+        days = (row.as_of - due).days if "overdue" in kinds else (due - row.as_of).days if "due_soon" in kinds else None
     return Item(kinds, wording, t.task if squash(t.task) != squash(wording) else None, t.seq,
                 one_line(t.deadline.text), due, t.status, t.progress, row.file, row.sheet,
                 t.cell("task") or t.cell("requirement") or t.cell("seq"), days)
@@ -97,13 +97,12 @@ def _order(item: Item):
 
 def reminders(result, plan=None) -> Reminders:
     """Per unit of a Rollup, the tasks to chase."""
-    bases = {f["file"]: dt.date.fromisoformat(f["as_of"]) for f in result.files}
     by_unit: dict[str, list[Item]] = {}
     for row in result.rows:
         kinds = _kinds(row)
         if not kinds or row.bonus:
             continue
-        item = _item(row, kinds, bases.get(row.file), plan)
+        item = _item(row, kinds, plan)
         for unit in row.units:
             by_unit.setdefault(unit, []).append(item)
     units = [UnitReminder(u.unit, sorted(by_unit[u.unit], key=_order)) for u in result.units if u.unit in by_unit]

@@ -147,6 +147,7 @@ class RowResult:
     late: bool = False  # completed after its due date
     soon: bool = False  # due within the due-soon window
     stale: bool = False  # 进展情况 as in the unit's previous ledger (stale-progress; --previous only)
+    as_of: dt.date | None = None  # the base date the row was judged at (its ledger's)
 
 
 @dataclass
@@ -462,7 +463,7 @@ def _row(led, table: Table, t: Task, units: list[str], ctx, pts: dict, scoring: 
     row = RowResult(led.path, led.book.path, table.sheet, table, t, units, cls, overdue,
                     bonus=_bonus_sign(t) if table.kind == "assessment" else 0,
                     credit=task_credit(t, table, cls, overdue, late, scoring), late=late,
-                    soon=bool(hits_of(RULES["due-soon"].func(t, table, ctx))),
+                    soon=bool(hits_of(RULES["due-soon"].func(t, table, ctx))), as_of=ctx.as_of,
                     stale=ctx.previous is not None and table.has("progress")
                     and bool(hits_of(RULES["stale-progress"].func(t, table, ctx))))
     if table.kind == "assessment":

@@ -282,17 +282,16 @@ def _overdue_section(d: _Draft, groups: list[tuple[str, list]]) -> None:
            f"具体任务见附件。")
 
 
-def _attachment(d: _Draft, groups: list[tuple[str, list]], result) -> None:
+def _attachment(d: _Draft, groups: list[tuple[str, list]]) -> None:
     """附件 on a page of its own: every overdue task with its unit, deadline and days overdue."""
     d.doc.add_page_break()
     d.para("附件", HEADING_FONT, indent=False)
     d.title(ATTACHMENT)
-    bases = {f["file"]: dt.date.fromisoformat(f["as_of"]) for f in result.files}
     rows = []
     for unit, unit_rows in groups:
         for row in unit_rows:
             t = row.task
-            late = (bases[row.file] - t.deadline.due).days if t.deadline.due and row.file in bases else None
+            late = (row.as_of - t.deadline.due).days if t.deadline.due and row.as_of else None
             rows.append([len(rows) + 1, unit, one_line(t.task), one_line(t.deadline.text) or "未填写",
                          "—" if late is None else late, t.status or "未填写"])
     d.table(["序号", "单位", "任务", "时限要求", "逾期天数", "台账填报"], rows, [14, 28, 50, 22, 21, 21])
@@ -365,7 +364,7 @@ def build(result, circular: dict | None = None, today: dt.date | None = None) ->
     dated = d.para(cn_date(today or dt.date.today()), indent=False, align=right)
     dated.paragraph_format.right_indent = SIZE_3 * 4
     if overdue:
-        _attachment(d, overdue, result)
+        _attachment(d, overdue)
     _mark(d.doc, "通报")
     return d.doc
 

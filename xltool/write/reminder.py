@@ -13,7 +13,21 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from ..reminders import KINDS, Reminders, UnitReminder
 from .atomic import guard_output, save_workbook
 from .cells import put
-from .styles import PRINT_BORDER, SEVERITY_FILL, body_row, fill_with, fit_rows, header_row, link, print_a4, row_height
+from .styles import (
+    CENTER,
+    PRINT_BORDER,
+    SEVERITY_FILL,
+    WRAP,
+    body_row,
+    column_widths,
+    fill_with,
+    fit_rows,
+    header_row,
+    link,
+    print_a4,
+    restyle,
+    row_height,
+)
 
 SUMMARY_NAME = "催办汇总.xlsx"
 _HEADER = [("序号", 5), ("类别", 19), ("任务", 42), ("时限要求", 16), ("截止日期", 11), ("完成状态", 9),
@@ -122,26 +136,32 @@ def _unit_book(u: UnitReminder, rem: Reminders, path: Path, replace: bool) -> No
         ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=last)
     ws.row_dimensions[1].height = 24
     ws.row_dimensions[3].height = row_height([(ws.cell(3, 1).value, sum(widths))])
-    header_row(ws, 4, [h for h, _ in _HEADER], widths)
-    for c in range(1, last + 1):
-        cell = ws.cell(4, c)
-        cell.font, cell.fill, cell.border = Font(bold=True), _HEADER_FILL, PRINT_BORDER
+    column_widths(ws, widths)
+    for c, (label, _) in enumerate(_HEADER, start=1):
+        restyle(put(ws, 4, c, label), "printed header", _printed_header)
     for n, item in enumerate(u.items, start=1):
         r = n + 4
         task = item.task + (f"\n（台账写作：{item.ledger_task}）" if item.ledger_task else "")
         where = f"{Path(item.file).name} {item.sheet}!{item.cell}" if item.cell else Path(item.file).name
-        body_row(ws, r, [n, _kinds_text(item), task, item.deadline, item.due, item.status or "未填写",
-                         item.progress or "未填写", where], wrap=True)
+        for c, value in enumerate([n, _kinds_text(item), task, item.deadline, item.due, item.status or "未填写",
+                                   item.progress or "未填写", where], start=1):
+            restyle(put(ws, r, c, value), "printed body", _printed_body)
         ws.cell(r, 5).number_format = "yyyy-mm-dd"
         fill_with(ws.cell(r, 2), _KIND_FILL[item.kinds[0]])
-        for c in range(1, last + 1):
-            ws.cell(r, c).border = PRINT_BORDER
     fit_rows(ws, 5)
     print_a4(ws, landscape=True, title_rows=4, footer=f"{u.unit}  基准日期：{rem.base_dates}")
     if sum(ws.row_dimensions[r].height or 15 for r in range(1, len(u.items) + 5)) <= _ONE_PAGE:
         ws.page_setup.fitToHeight = 1
     ws.freeze_panes = "A5"
     save_workbook(wb, path, mark="催办单", replace=replace)
+
+
+def _printed_header(cell) -> None:
+    cell.font, cell.fill, cell.border, cell.alignment = Font(bold=True), _HEADER_FILL, PRINT_BORDER, CENTER
+
+
+def _printed_body(cell) -> None:
+    cell.border, cell.alignment = PRINT_BORDER, WRAP
 
 
 def _kinds_text(item) -> str:
